@@ -1,0 +1,131 @@
+"""kimweb: the intranet of the Kommunales Integrationsmanagement Kreis Düren."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+from typing import Any
+from urllib.parse import urlencode
+
+import sqlalchemy as sa
+from flask import Flask, request
+from flask_babel import get_locale
+
+from kimweb.config import INSTANCE_DIR, Config
+from kimweb.extensions import babel, csrf, db, htmx, login_manager, migrate
+
+# htmx settings: no eval, no inline styles, same-origin only, no history snapshots;
+# 409 and 422 answers carry a form with messages and are swapped like 2xx.
+HTMX_CONFIG = {
+    "allowEval": False,
+    "allowScriptTags": False,
+    "includeIndicatorStyles": False,
+    "selfRequestsOnly": True,
+    "historyCacheSize": 0,
+    "responseHandling": [
+        {"code": "204", "swap": False},
+        {"code": "[23]..", "swap": True},
+        {"code": "409", "swap": True, "error": False},
+        {"code": "422", "swap": True, "error": False},
+        {"code": "[45]..", "swap": False, "error": True},
+        {"code": "...", "swap": False},
+    ],
+}
+
+
+@sa.event.listens_for(sa.engine.Engine, "connect")
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    """WAL for concurrent readers, a busy timeout instead of errors, foreign keys on."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+
+def create_app(config: Config | dict[str, Any] | None = None) -> Flask:
+    """Build the app from ``config`` (default: ``Config()`` from the environment)."""
+    app = Flask(__name__, instance_path=str(INSTANCE_DIR))
+    settings = config if isinstance(config, dict) else (config or Config()).as_dict()
+    app.config.from_mapping(settings)
+    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_template_context(app)
+
+    from kimweb import cli, errors, security
+
+    errors.init_app(app)
+    security.init_app(app)
+    cli.init_app(app)
+    if not app.debug and not app.testing:
+        logging.basicConfig(
+            level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s"
+        )
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from kimweb.i18n import remember_requested_language, select_locale
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(_migrations_dir()))
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    htmx.init_app(app)
+    app.before_request(remember_requested_language)
+
+
+def _migrations_dir():
+    from kimweb.config import BASE_DIR
+
+    return BASE_DIR / "migrations"
+
+
+def _register_blueprints(app: Flask) -> None:
+    from kimweb import admin, auth, pages
+
+    # Models of every feature must be imported for migrations and create_all.
+    from kimweb.auth import models as _auth_models  # noqa: F401
+    from kimweb.pages import models as _pages_models  # noqa: F401
+
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(admin.bp)
+
+
+def _register_template_context(app: Flask) -> None:
+    from kimweb.i18n import LANGUAGES, text_direction
+
+    htmx_config = json.dumps(HTMX_CONFIG, separators=(",", ":"))
+
+    def language_url(code: str) -> str:
+        """This page in another language (the other query arguments kept)."""
+        args = request.args.to_dict()
+        args["lang"] = code
+        return f"{request.path}?{urlencode(args)}"
+
+    @app.context_processor
+    def _layout_context() -> dict[str, Any]:
+        locale = str(get_locale() or "de")
+        return {
+            "languages": LANGUAGES,
+            "current_language": locale,
+            "text_direction": text_direction(locale),
+            "htmx_config": htmx_config,
+            "office": {
+                "name": app.config["KIMWEB_OFFICE_NAME"],
+                "address": app.config["KIMWEB_OFFICE_ADDRESS"],
+                "email": app.config.get("KIMWEB_OFFICE_EMAIL"),
+                "phone": app.config.get("KIMWEB_OFFICE_PHONE"),
+            },
+            "endpoint": request.endpoint or "",
+            "language_url": language_url,
+        }

@@ -1,0 +1,104 @@
+"""Start page, legal and accessibility pages, and pages of features still to come."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import login_required
+from werkzeug.wrappers import Response
+
+from kimweb.htmx import render_page, wants_fragment
+from kimweb.pages import services
+from kimweb.pages.forms import FeedbackForm
+
+bp = Blueprint("pages", __name__)
+
+# Statement data that changes with each assessment (BITV NRW model statement).
+ASSESSMENT = {"date": "2026-11-21", "review": "2027-11-21"}
+
+
+@bp.get("/")
+@login_required
+def index() -> Response:
+    return render_page("pages/index.html")
+
+
+@bp.get("/accessibility")
+def accessibility() -> Response:
+    return render_page("pages/accessibility.html", form=FeedbackForm(), assessment=ASSESSMENT)
+
+
+@bp.post("/accessibility")
+def accessibility_feedback() -> Response:
+    form = FeedbackForm()
+    if form.validate():
+        services.save_feedback(
+            form.message.data,
+            form.page_url.data,
+            form.name.data,
+            form.email.data,
+            str(get_locale()),
+        )
+        if wants_fragment():
+            return render_page(
+                "pages/accessibility.html",
+                block="feedback",
+                form=FeedbackForm(formdata=None),
+                assessment=ASSESSMENT,
+                sent=True,
+            )
+        flash(_("Thank you. Your feedback has been sent to the office."), "success")
+        return redirect(url_for("pages.accessibility") + "#feedback")
+    return render_page(
+        "pages/accessibility.html",
+        block="feedback",
+        form=form,
+        assessment=ASSESSMENT,
+        status=422,
+    )
+
+
+@bp.get("/privacy")
+def privacy() -> Response:
+    return render_page("pages/privacy.html")
+
+
+@bp.get("/imprint")
+def imprint() -> Response:
+    return render_page("pages/imprint.html")
+
+
+COMING = {
+    "calendar": _l("Calendar"),
+    "meetings": _l("Meetings"),
+    "directory": _l("Directory"),
+}
+
+
+def _coming(feature: str) -> Response:
+    return render_page("pages/coming.html", title=COMING[feature])
+
+
+@bp.get("/calendar/")
+@login_required
+def calendar() -> Response:
+    return _coming("calendar")
+
+
+@bp.get("/meetings/")
+@login_required
+def meetings() -> Response:
+    return _coming("meetings")
+
+
+@bp.get("/directory/")
+@login_required
+def directory() -> Response:
+    return _coming("directory")
+
+
+@bp.get("/consultations/")
+def consultations() -> Response:
+    return render_page("pages/coming.html", title=_l("Consultation hours"))
