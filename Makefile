@@ -78,6 +78,7 @@ i18n-extract:
 
 i18n-update: i18n-extract
 	$(PYBABEL) update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
+	.venv/bin/python translations/fill_en.py  # the msgids are English: en is filled from them
 
 i18n-compile: translations
 
