@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import request, session
+from flask import has_request_context, request, session
 from flask_login import current_user
 
 # Code -> name of the language in that language (as a switcher shows it).
@@ -36,6 +36,8 @@ def remember_requested_language() -> None:
 
 def select_locale() -> str:
     """``?lang=`` (remembered), then the user's preference, then Accept-Language."""
+    if not has_request_context():
+        return DEFAULT_LANGUAGE
     code = request.args.get("lang", "").strip().lower()
     if code in LANGUAGES:
         return code

@@ -1,5 +1,7 @@
 """Fill the English catalog: msgstr = msgid where empty (the msgids are English)."""
+
 from babel.messages.pofile import read_po, write_po
+
 path = "translations/en/LC_MESSAGES/messages.po"
 with open(path, "rb") as f:
     cat = read_po(f, locale="en")

@@ -193,10 +193,11 @@ def change_password() -> Response:
         if not current_user.check_password(form.current_password.data):
             form.current_password.errors.append(_("The current password is not correct."))
         else:
-            current_user.set_password(form.new_password.data)
-            current_user.end_sessions()
+            user = current_user._get_current_object()
+            user.set_password(form.new_password.data)
+            user.end_sessions()
             db.session.commit()
-            start_session(current_user)  # this browser stays signed in, others do not
+            start_session(user)  # this browser stays signed in, others do not
             flash(_("Your password has been changed. Other sessions have been ended."), "success")
             return redirect(url_for("auth.account"))
     return _account_page(password_form=form, status=422)
