@@ -102,6 +102,7 @@ class Config:
 class TestConfig(Config):
     """Config for the test suite: a throwaway database unless one is given."""
 
+    __test__ = False  # not a pytest test class
     TESTING = True
 
     def __init__(self, database_url: str | None = None) -> None:

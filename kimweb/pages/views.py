@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, flash, redirect, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -16,7 +18,7 @@ from kimweb.pages.forms import FeedbackForm
 bp = Blueprint("pages", __name__)
 
 # Statement data that changes with each assessment (BITV NRW model statement).
-ASSESSMENT = {"date": "2026-11-21", "review": "2027-11-21"}
+ASSESSMENT = {"date": date(2026, 11, 21), "review": date(2027, 11, 21)}
 
 
 @bp.get("/")
