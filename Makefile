@@ -2,7 +2,6 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 PORT ?= 5000
-LANGS := de en ar fa tr uk ru ro bg
 UV = $(shell command -v uv 2>/dev/null || echo python3 -m uv)
 FLASK = .venv/bin/flask --app wsgi
 PYBABEL = .venv/bin/pybabel
