@@ -77,3 +77,21 @@ def test_staff_is_forbidden_admin_pages(client, login_as):
     response = client.get("/admin/users/")
     assert response.status_code == 403
     assert "<html" in response.get_data(as_text=True)
+
+
+def test_unexpected_error_gives_the_translated_500_page(database_url):
+    from kimweb import create_app
+    from kimweb.config import TestConfig
+
+    app = create_app(TestConfig(database_url))
+    app.config["PROPAGATE_EXCEPTIONS"] = False  # as in production
+
+    @app.get("/boom")
+    def boom():
+        raise RuntimeError("kaputt")
+
+    response = app.test_client().get("/boom?lang=de")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 500
+    assert "Ein Fehler ist aufgetreten" in html and '<nav class="site-nav"' in html
+    assert "kaputt" not in html and "Traceback" not in html
