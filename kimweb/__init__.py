@@ -90,15 +90,17 @@ def _migrations_dir():
 
 
 def _register_blueprints(app: Flask) -> None:
-    from kimweb import admin, auth, pages
+    from kimweb import admin, auth, directory, pages
 
     # Models of every feature must be imported for migrations and create_all.
     from kimweb.auth import models as _auth_models  # noqa: F401
+    from kimweb.directory import models as _directory_models  # noqa: F401
     from kimweb.pages import models as _pages_models  # noqa: F401
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(directory.bp)
 
 
 def _register_template_context(app: Flask) -> None:

@@ -22,6 +22,7 @@ from kimweb import create_app
 from kimweb.auth import services as auth
 from kimweb.auth.models import User
 from kimweb.config import TestConfig
+from kimweb.directory.services import ensure_builtin_focus_areas
 from kimweb.extensions import db
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
@@ -80,10 +81,12 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory) -> str:
 
 
 def empty_tables() -> None:
-    """Delete every row (children first), keep the schema."""
+    """Delete every row (children first), keep the schema and the built-in vocabulary."""
     with db.engine.begin() as connection:
         for table in reversed(db.metadata.sorted_tables):
             connection.execute(table.delete())
+    ensure_builtin_focus_areas()
+    db.session.commit()
 
 
 @pytest.fixture

@@ -1,0 +1,44 @@
+"""Folding and full-text search of the directory, in the database's own text index.
+
+SQLite: FTS5 table ``directory_fts`` over ``directory_search.body``.
+PostgreSQL: generated ``tsvector`` column ``directory_search.body_tsv`` with a GIN index.
+Text is folded before indexing and before searching, so case, accents and German
+spellings do not matter: "Dueren" finds "Düren", "strasse" finds "Straße".
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import sqlalchemy as sa
+
+GERMAN = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "ẞ": "ss"})
+TOKEN = re.compile(r"\w+")
+
+
+def fold(text: str | None) -> str:
+    """Lower case, German umlauts spelled out, other accents removed, spaces collapsed."""
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFC", text).lower().translate(GERMAN)
+    decomposed = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(text.split())
+
+
+def tokens(query: str) -> list[str]:
+    """The folded words of a search query (at most 8, each cut to 40 characters)."""
+    return [t[:40] for t in TOKEN.findall(fold(query))][:8]
+
+
+def match_clause(dialect: str, words: list[str], id_column: sa.ColumnElement) -> sa.ColumnElement:
+    """A WHERE clause: every word is the start of some word of the entry."""
+    if dialect == "postgresql":
+        query = " & ".join(f"{word}:*" for word in words)
+        return sa.text("directory_search.body_tsv @@ to_tsquery('simple', :fts_query)").bindparams(
+            fts_query=query
+        )
+    query = " ".join(f'"{word}"*' for word in words)
+    matching = sa.text("SELECT rowid FROM directory_fts WHERE directory_fts MATCH :fts_query")
+    return id_column.in_(matching.bindparams(fts_query=query).columns(sa.column("rowid")))

@@ -1,0 +1,453 @@
+"""The directory's logic: saving with a change record, the search index, searching,
+archiving and verifying. No Flask request in here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from flask_babel import force_locale
+
+from kimweb.auth.models import User, utcnow
+from kimweb.directory.models import (
+    Change,
+    Contact,
+    ContactLanguage,
+    FocusArea,
+    Organisation,
+    OrganisationLanguage,
+    OrganisationMunicipality,
+    SearchEntry,
+    organisation_focus,
+)
+from kimweb.directory.search import fold, match_clause, tokens
+from kimweb.directory.vocabulary import BUILTIN_FOCUS_AREAS, language_name
+from kimweb.extensions import db
+
+VERIFY_AFTER = timedelta(days=365)
+
+ORGANISATION_FIELDS = (
+    "name", "short_name", "kind", "street", "postal_code", "town", "phone", "email",
+    "website", "notes", "municipalities", "focus_area_ids", "languages",
+)
+CONTACT_FIELDS = (
+    "organisation_id", "name", "function", "room", "phone", "mobile", "email",
+    "office_hours", "languages", "is_publishable",
+)
+
+
+# --- focus areas --------------------------------------------------------------------
+
+
+def ensure_builtin_focus_areas() -> None:
+    """Create the built-in focus areas that are missing (idempotent)."""
+    existing = set(db.session.scalars(sa.select(FocusArea.key)))
+    for key in BUILTIN_FOCUS_AREAS:
+        if key not in existing:
+            db.session.add(FocusArea(key=key))
+    db.session.flush()
+
+
+def focus_areas() -> list[FocusArea]:
+    return list(db.session.scalars(sa.select(FocusArea).order_by(FocusArea.id)))
+
+
+def add_focus_area(label: str) -> FocusArea:
+    label = " ".join(label.split())
+    key = "custom-" + "-".join(fold(label).split())[:50]
+    area = db.session.scalar(sa.select(FocusArea).where(FocusArea.key == key))
+    if area is None:
+        area = FocusArea(key=key, custom_label=label)
+        db.session.add(area)
+        db.session.commit()
+    return area
+
+
+# --- snapshots and the change record -------------------------------------------------
+
+
+def _value(entry: Organisation | Contact, name: str) -> Any:
+    if name == "focus_area_ids":
+        return sorted(area.id for area in entry.focus_areas)
+    value = getattr(entry, name)
+    return list(value) if isinstance(value, list) else value
+
+
+def snapshot(entry: Organisation | Contact) -> dict[str, Any]:
+    names = ORGANISATION_FIELDS if isinstance(entry, Organisation) else CONTACT_FIELDS
+    return {name: _value(entry, name) for name in names}
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> list[dict[str, Any]]:
+    """Field changes as [{field, old, new}], in field order."""
+    return [
+        {"field": name, "old": before.get(name), "new": after[name]}
+        for name in after
+        if before.get(name) != after[name]
+    ]
+
+
+def record(entry: Organisation | Contact, user: User | None, action: str, changes=None) -> None:
+    is_org = isinstance(entry, Organisation)
+    db.session.add(
+        Change(
+            organisation_id=entry.id if is_org else entry.organisation_id,
+            contact_id=None if is_org else entry.id,
+            user_id=user.id if user else None,
+            action=action,
+            changes=changes or [],
+        )
+    )
+
+
+def history(entry: Organisation | Contact) -> list[Change]:
+    query = sa.select(Change).options(so.joinedload(Change.user))
+    if isinstance(entry, Organisation):
+        query = query.where(Change.organisation_id == entry.id, Change.contact_id.is_(None))
+    else:
+        query = query.where(Change.contact_id == entry.id)
+    return list(db.session.scalars(query.order_by(Change.changed_at.desc(), Change.id.desc())))
+
+
+# --- saving -------------------------------------------------------------------------
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, str):
+        value = value.strip()
+        return value or None
+    return value
+
+
+def normalise_website(url: str | None) -> str | None:
+    url = _clean(url)
+    if url and "://" not in url:
+        url = "https://" + url
+    return url
+
+
+def apply_organisation(org: Organisation, data: dict[str, Any]) -> None:
+    for name in ("name", "short_name", "kind", "street", "postal_code", "town", "phone",
+                 "email", "notes"):
+        if name in data:
+            setattr(org, name, _clean(data[name]))
+    if "website" in data:
+        org.website = normalise_website(data["website"])
+    if "municipalities" in data:
+        org.municipalities = list(data["municipalities"] or [])
+    if "languages" in data:
+        org.languages = list(data["languages"] or [])
+    if "focus_area_ids" in data:
+        ids = [int(i) for i in data["focus_area_ids"] or []]
+        org.focus_areas = (
+            list(db.session.scalars(sa.select(FocusArea).where(FocusArea.id.in_(ids))))
+            if ids else []
+        )
+
+
+def apply_contact(contact: Contact, data: dict[str, Any]) -> None:
+    for name in ("name", "function", "room", "phone", "mobile", "email", "office_hours"):
+        if name in data:
+            setattr(contact, name, _clean(data[name]))
+    if "organisation_id" in data:
+        contact.organisation_id = int(data["organisation_id"])
+    if "languages" in data:
+        contact.languages = list(data["languages"] or [])
+    if "is_publishable" in data:
+        contact.is_publishable = bool(data["is_publishable"])
+
+
+def save_organisation(
+    org: Organisation | None, data: dict[str, Any], user: User | None, action: str | None = None
+) -> Organisation:
+    """Create or update an organisation, record what changed, refresh the index."""
+    created = org is None
+    if created:
+        org = Organisation(verified_on=date.today())
+        db.session.add(org)
+        before: dict[str, Any] = {}
+    else:
+        before = snapshot(org)
+    apply_organisation(org, data)
+    db.session.flush()
+    changes = diff(before, snapshot(org))
+    if created or changes:
+        record(org, user, action or ("created" if created else "updated"), changes)
+        reindex_organisation(org)
+    db.session.commit()
+    return org
+
+
+def save_contact(
+    contact: Contact | None, data: dict[str, Any], user: User | None, action: str | None = None
+) -> Contact:
+    """Create or update a contact person, record what changed, refresh the index."""
+    created = contact is None
+    if created:
+        contact = Contact(verified_on=date.today())
+        db.session.add(contact)
+        before: dict[str, Any] = {}
+    else:
+        before = snapshot(contact)
+    apply_contact(contact, data)
+    db.session.flush()
+    changes = diff(before, snapshot(contact))
+    if created or changes:
+        record(contact, user, action or ("created" if created else "updated"), changes)
+        db.session.refresh(contact, ["organisation"])
+        reindex_contact(contact)
+    db.session.commit()
+    return contact
+
+
+def set_archived(entry: Organisation | Contact, archived: bool, user: User | None) -> None:
+    if entry.is_archived == archived:
+        return
+    entry.archived_at = utcnow() if archived else None
+    record(entry, user, "archived" if archived else "restored")
+    if isinstance(entry, Organisation):
+        reindex_organisation(entry)
+    else:
+        reindex_contact(entry)
+    db.session.commit()
+
+
+def mark_verified(entry: Organisation | Contact, user: User | None, today: date | None = None) -> None:
+    entry.verified_on = today or date.today()
+    record(entry, user, "verified")
+    if isinstance(entry, Organisation):
+        db.session.execute(
+            sa.update(SearchEntry)
+            .where(SearchEntry.organisation_id == entry.id, SearchEntry.contact_id.is_(None))
+            .values(verified_on=entry.verified_on)
+        )
+    else:
+        db.session.execute(
+            sa.update(SearchEntry)
+            .where(SearchEntry.contact_id == entry.id)
+            .values(verified_on=entry.verified_on)
+        )
+    db.session.commit()
+
+
+def delete_for_good(entry: Organisation | Contact) -> None:
+    """Remove an entry and its history (organisations: with their contact persons)."""
+    db.session.delete(entry)
+    db.session.commit()
+
+
+def needs_checking(verified_on: date | None, today: date | None = None) -> bool:
+    return verified_on is None or verified_on <= (today or date.today()) - VERIFY_AFTER
+
+
+# --- the search index ---------------------------------------------------------------
+
+
+def _focus_words(org: Organisation) -> list[str]:
+    words = []
+    for area in org.focus_areas:
+        words.append(area.key)
+        for locale in ("de", "en"):
+            with force_locale(locale):
+                words.append(area.label)
+    return words
+
+
+def organisation_text(org: Organisation) -> str:
+    parts = [org.name, org.short_name, org.town, org.street, org.postal_code, org.email,
+             *org.municipalities, *_focus_words(org),
+             *(language_name(code, "de") for code in org.languages)]
+    return " ".join(fold(p) for p in parts if p)
+
+
+def contact_text(contact: Contact, org_text: str) -> str:
+    parts = [contact.name, contact.function, contact.email, contact.room,
+             *(language_name(code, "de") for code in contact.languages)]
+    return " ".join([*(fold(p) for p in parts if p), org_text])
+
+
+def _upsert(org: Organisation, contact: Contact | None, body: str) -> None:
+    condition = (
+        SearchEntry.contact_id == contact.id
+        if contact is not None
+        else sa.and_(SearchEntry.organisation_id == org.id, SearchEntry.contact_id.is_(None))
+    )
+    entry = db.session.scalar(sa.select(SearchEntry).where(condition))
+    if entry is None:
+        entry = SearchEntry(organisation_id=org.id, contact_id=contact.id if contact else None)
+        db.session.add(entry)
+    target = contact or org
+    entry.organisation_id = org.id
+    entry.sort_key = fold(target.name)[:200]
+    entry.body = body
+    entry.is_archived = org.is_archived or (contact is not None and contact.is_archived)
+    entry.verified_on = target.verified_on
+
+
+def reindex_organisation(org: Organisation) -> None:
+    """Refresh the index rows of an organisation and of its contact persons."""
+    text = organisation_text(org)
+    _upsert(org, None, text)
+    for contact in org.contacts:
+        _upsert(org, contact, contact_text(contact, text))
+    db.session.flush()
+
+
+def reindex_contact(contact: Contact) -> None:
+    org = contact.organisation
+    _upsert(org, contact, contact_text(contact, organisation_text(org)))
+    db.session.flush()
+
+
+def reindex_all() -> int:
+    orgs = db.session.scalars(
+        sa.select(Organisation).options(
+            so.selectinload(Organisation.contacts).selectinload(Contact.language_rows),
+            so.selectinload(Organisation.focus_areas),
+            so.selectinload(Organisation.municipality_rows),
+            so.selectinload(Organisation.language_rows),
+        )
+    ).all()
+    for org in orgs:
+        reindex_organisation(org)
+    db.session.commit()
+    return len(orgs)
+
+
+# --- searching ----------------------------------------------------------------------
+
+
+@dataclass
+class DirectoryQuery:
+    q: str = ""
+    kind: str = ""
+    focus: int | None = None
+    municipality: str = ""
+    language: str = ""
+    show: str = ""  # "" (all), "organisations", "contacts"
+    archived: bool = False
+    needs_check: bool = False
+
+    @classmethod
+    def from_form(cls, data: dict[str, Any]) -> DirectoryQuery:
+        return cls(
+            q=(data.get("q") or "").strip(),
+            kind=data.get("kind") or "",
+            focus=data.get("focus") or None,
+            municipality=data.get("municipality") or "",
+            language=data.get("language") or "",
+            show=data.get("show") or "",
+            archived=bool(data.get("archived")),
+            needs_check=bool(data.get("needs_check")),
+        )
+
+
+def search_query(query: DirectoryQuery, today: date | None = None) -> sa.Select:
+    """The index rows that match ``query``, ordered by name. One statement, any size."""
+    stmt = sa.select(SearchEntry)
+    stmt = stmt.where(SearchEntry.is_archived.is_(query.archived))
+    words = tokens(query.q)
+    if words:
+        dialect = db.session.get_bind().dialect.name
+        stmt = stmt.where(match_clause(dialect, words, SearchEntry.id))
+    if query.show == "organisations":
+        stmt = stmt.where(SearchEntry.contact_id.is_(None))
+    elif query.show == "contacts":
+        stmt = stmt.where(SearchEntry.contact_id.is_not(None))
+    if query.kind:
+        stmt = stmt.where(
+            sa.exists().where(
+                Organisation.id == SearchEntry.organisation_id, Organisation.kind == query.kind
+            )
+        )
+    if query.focus:
+        stmt = stmt.where(
+            sa.exists().where(
+                organisation_focus.c.organisation_id == SearchEntry.organisation_id,
+                organisation_focus.c.focus_area_id == query.focus,
+            )
+        )
+    if query.municipality:
+        stmt = stmt.where(
+            sa.exists().where(
+                OrganisationMunicipality.organisation_id == SearchEntry.organisation_id,
+                OrganisationMunicipality.municipality == query.municipality,
+            )
+        )
+    if query.language:
+        spoken_by_contact = sa.exists().where(
+            ContactLanguage.contact_id == SearchEntry.contact_id,
+            ContactLanguage.language == query.language,
+        )
+        offered_by_org = sa.exists().where(
+            OrganisationLanguage.organisation_id == SearchEntry.organisation_id,
+            OrganisationLanguage.language == query.language,
+        )
+        stmt = stmt.where(
+            sa.or_(
+                sa.and_(SearchEntry.contact_id.is_(None), offered_by_org),
+                sa.and_(SearchEntry.contact_id.is_not(None), spoken_by_contact),
+            )
+        )
+    if query.needs_check:
+        cutoff = (today or date.today()) - VERIFY_AFTER
+        stmt = stmt.where(
+            sa.or_(SearchEntry.verified_on.is_(None), SearchEntry.verified_on <= cutoff)
+        )
+    return stmt.order_by(SearchEntry.sort_key, SearchEntry.id)
+
+
+@dataclass
+class Hit:
+    """One result: an organisation, or a contact person with their organisation."""
+
+    organisation: Organisation
+    contact: Contact | None = None
+
+    @property
+    def entry(self) -> Organisation | Contact:
+        return self.contact or self.organisation
+
+
+def load_hits(entries: list[SearchEntry]) -> list[Hit]:
+    """Organisations and contacts of one page of results, in two queries."""
+    org_ids = {e.organisation_id for e in entries}
+    contact_ids = {e.contact_id for e in entries if e.contact_id}
+    orgs = {
+        o.id: o
+        for o in db.session.scalars(
+            sa.select(Organisation)
+            .where(Organisation.id.in_(org_ids))
+            .options(
+                so.selectinload(Organisation.focus_areas),
+                so.selectinload(Organisation.municipality_rows),
+                so.selectinload(Organisation.language_rows),
+            )
+        )
+    } if org_ids else {}
+    contacts = {
+        c.id: c
+        for c in db.session.scalars(
+            sa.select(Contact)
+            .where(Contact.id.in_(contact_ids))
+            .options(so.selectinload(Contact.language_rows))
+        )
+    } if contact_ids else {}
+    return [Hit(orgs[e.organisation_id], contacts.get(e.contact_id)) for e in entries]
+
+
+def contacts_for_export(query: DirectoryQuery, limit: int = 10_000) -> list[Hit]:
+    entries = list(db.session.scalars(search_query(query).limit(limit)))
+    return load_hits(entries)
+
+
+def organisation_options() -> list[tuple[int, str]]:
+    rows = db.session.execute(
+        sa.select(Organisation.id, Organisation.name)
+        .where(Organisation.archived_at.is_(None))
+        .order_by(Organisation.name)
+    )
+    return [(row.id, row.name) for row in rows]
