@@ -19,7 +19,9 @@ organisation_focus = sa.Table(
         "organisation_id", sa.ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True
     ),
     sa.Column(
-        "focus_area_id", sa.ForeignKey("focus_areas.id", ondelete="CASCADE"), primary_key=True,
+        "focus_area_id",
+        sa.ForeignKey("focus_areas.id", ondelete="CASCADE"),
+        primary_key=True,
         index=True,
     ),
 )
@@ -96,7 +98,9 @@ class Organisation(db.Model):
         cascade="all, delete-orphan", order_by=OrganisationLanguage.language
     )
     contacts: so.Mapped[list[Contact]] = so.relationship(
-        back_populates="organisation", order_by="Contact.name", cascade="all, delete-orphan",
+        back_populates="organisation",
+        order_by="Contact.name",
+        cascade="all, delete-orphan",
         passive_deletes=True,
     )
 
@@ -110,7 +114,9 @@ class Organisation(db.Model):
 
     @municipalities.setter
     def municipalities(self, names: list[str]) -> None:
-        self.municipality_rows = [OrganisationMunicipality(municipality=n) for n in dict.fromkeys(names)]
+        self.municipality_rows = [
+            OrganisationMunicipality(municipality=n) for n in dict.fromkeys(names)
+        ]
 
     @property
     def languages(self) -> list[str]:
@@ -186,9 +192,7 @@ class SearchEntry(db.Model):
     is_archived: so.Mapped[bool] = so.mapped_column(default=False)
     verified_on: so.Mapped[date | None] = so.mapped_column(sa.Date)
 
-    __table_args__ = (
-        sa.Index("ix_directory_search_listing", "is_archived", "sort_key"),
-    )
+    __table_args__ = (sa.Index("ix_directory_search_listing", "is_archived", "sort_key"),)
 
 
 class Change(db.Model):

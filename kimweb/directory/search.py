@@ -17,14 +17,25 @@ GERMAN = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "ẞ": "
 TOKEN = re.compile(r"\w+")
 
 
+def _strip_accents(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
 def fold(text: str | None) -> str:
     """Lower case, German umlauts spelled out, other accents removed, spaces collapsed."""
     if not text:
         return ""
     text = unicodedata.normalize("NFC", text).lower().translate(GERMAN)
-    decomposed = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(text.split())
+    return " ".join(_strip_accents(text).split())
+
+
+def index_text(text: str | None) -> str:
+    """What the index stores for ``text``: the folded words, and where umlauts occur also
+    the words with the accents simply dropped ("Şükrü" is found as "suekrue" and "sukru")."""
+    folded = fold(text)
+    plain = " ".join(_strip_accents((text or "").lower().replace("ß", "ss")).split())
+    return folded if plain == folded else f"{folded} {plain}"
 
 
 def tokens(query: str) -> list[str]:

@@ -23,19 +23,38 @@ from kimweb.directory.models import (
     SearchEntry,
     organisation_focus,
 )
-from kimweb.directory.search import fold, match_clause, tokens
+from kimweb.directory.search import fold, index_text, match_clause, tokens
 from kimweb.directory.vocabulary import BUILTIN_FOCUS_AREAS, language_name
 from kimweb.extensions import db
 
 VERIFY_AFTER = timedelta(days=365)
 
 ORGANISATION_FIELDS = (
-    "name", "short_name", "kind", "street", "postal_code", "town", "phone", "email",
-    "website", "notes", "municipalities", "focus_area_ids", "languages",
+    "name",
+    "short_name",
+    "kind",
+    "street",
+    "postal_code",
+    "town",
+    "phone",
+    "email",
+    "website",
+    "notes",
+    "municipalities",
+    "focus_area_ids",
+    "languages",
 )
 CONTACT_FIELDS = (
-    "organisation_id", "name", "function", "room", "phone", "mobile", "email",
-    "office_hours", "languages", "is_publishable",
+    "organisation_id",
+    "name",
+    "function",
+    "room",
+    "phone",
+    "mobile",
+    "email",
+    "office_hours",
+    "languages",
+    "is_publishable",
 )
 
 
@@ -130,8 +149,17 @@ def normalise_website(url: str | None) -> str | None:
 
 
 def apply_organisation(org: Organisation, data: dict[str, Any]) -> None:
-    for name in ("name", "short_name", "kind", "street", "postal_code", "town", "phone",
-                 "email", "notes"):
+    for name in (
+        "name",
+        "short_name",
+        "kind",
+        "street",
+        "postal_code",
+        "town",
+        "phone",
+        "email",
+        "notes",
+    ):
         if name in data:
             setattr(org, name, _clean(data[name]))
     if "website" in data:
@@ -144,7 +172,8 @@ def apply_organisation(org: Organisation, data: dict[str, Any]) -> None:
         ids = [int(i) for i in data["focus_area_ids"] or []]
         org.focus_areas = (
             list(db.session.scalars(sa.select(FocusArea).where(FocusArea.id.in_(ids))))
-            if ids else []
+            if ids
+            else []
         )
 
 
@@ -215,7 +244,9 @@ def set_archived(entry: Organisation | Contact, archived: bool, user: User | Non
     db.session.commit()
 
 
-def mark_verified(entry: Organisation | Contact, user: User | None, today: date | None = None) -> None:
+def mark_verified(
+    entry: Organisation | Contact, user: User | None, today: date | None = None
+) -> None:
     entry.verified_on = today or date.today()
     record(entry, user, "verified")
     if isinstance(entry, Organisation):
@@ -257,16 +288,29 @@ def _focus_words(org: Organisation) -> list[str]:
 
 
 def organisation_text(org: Organisation) -> str:
-    parts = [org.name, org.short_name, org.town, org.street, org.postal_code, org.email,
-             *org.municipalities, *_focus_words(org),
-             *(language_name(code, "de") for code in org.languages)]
-    return " ".join(fold(p) for p in parts if p)
+    parts = [
+        org.name,
+        org.short_name,
+        org.town,
+        org.street,
+        org.postal_code,
+        org.email,
+        *org.municipalities,
+        *_focus_words(org),
+        *(language_name(code, "de") for code in org.languages),
+    ]
+    return " ".join(index_text(p) for p in parts if p)
 
 
 def contact_text(contact: Contact, org_text: str) -> str:
-    parts = [contact.name, contact.function, contact.email, contact.room,
-             *(language_name(code, "de") for code in contact.languages)]
-    return " ".join([*(fold(p) for p in parts if p), org_text])
+    parts = [
+        contact.name,
+        contact.function,
+        contact.email,
+        contact.room,
+        *(language_name(code, "de") for code in contact.languages),
+    ]
+    return " ".join([*(index_text(p) for p in parts if p), org_text])
 
 
 def _upsert(org: Organisation, contact: Contact | None, body: str) -> None:
@@ -416,26 +460,34 @@ def load_hits(entries: list[SearchEntry]) -> list[Hit]:
     """Organisations and contacts of one page of results, in two queries."""
     org_ids = {e.organisation_id for e in entries}
     contact_ids = {e.contact_id for e in entries if e.contact_id}
-    orgs = {
-        o.id: o
-        for o in db.session.scalars(
-            sa.select(Organisation)
-            .where(Organisation.id.in_(org_ids))
-            .options(
-                so.selectinload(Organisation.focus_areas),
-                so.selectinload(Organisation.municipality_rows),
-                so.selectinload(Organisation.language_rows),
+    orgs = (
+        {
+            o.id: o
+            for o in db.session.scalars(
+                sa.select(Organisation)
+                .where(Organisation.id.in_(org_ids))
+                .options(
+                    so.selectinload(Organisation.focus_areas),
+                    so.selectinload(Organisation.municipality_rows),
+                    so.selectinload(Organisation.language_rows),
+                )
             )
-        )
-    } if org_ids else {}
-    contacts = {
-        c.id: c
-        for c in db.session.scalars(
-            sa.select(Contact)
-            .where(Contact.id.in_(contact_ids))
-            .options(so.selectinload(Contact.language_rows))
-        )
-    } if contact_ids else {}
+        }
+        if org_ids
+        else {}
+    )
+    contacts = (
+        {
+            c.id: c
+            for c in db.session.scalars(
+                sa.select(Contact)
+                .where(Contact.id.in_(contact_ids))
+                .options(so.selectinload(Contact.language_rows))
+            )
+        }
+        if contact_ids
+        else {}
+    )
     return [Hit(orgs[e.organisation_id], contacts.get(e.contact_id)) for e in entries]
 
 

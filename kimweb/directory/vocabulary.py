@@ -21,8 +21,20 @@ ORGANISATION_KINDS = {
 
 # The 15 municipalities of Kreis Düren (proper names, not translated).
 MUNICIPALITIES = (
-    "Aldenhoven", "Düren", "Heimbach", "Hürtgenwald", "Inden", "Jülich", "Kreuzau",
-    "Langerwehe", "Linnich", "Merzenich", "Niederzier", "Nideggen", "Nörvenich", "Titz",
+    "Aldenhoven",
+    "Düren",
+    "Heimbach",
+    "Hürtgenwald",
+    "Inden",
+    "Jülich",
+    "Kreuzau",
+    "Langerwehe",
+    "Linnich",
+    "Merzenich",
+    "Niederzier",
+    "Nideggen",
+    "Nörvenich",
+    "Titz",
     "Vettweiß",
 )
 
@@ -43,9 +55,39 @@ BUILTIN_FOCUS_AREAS = {
 
 # Languages offered or spoken, most asked for first (ISO 639 codes Babel knows).
 LANGUAGE_CODES = (
-    "de", "en", "ar", "fa", "tr", "uk", "ru", "ro", "bg", "ku", "ckb", "ps", "ti", "so",
-    "fr", "es", "it", "pl", "sq", "sr", "hr", "bs", "mk", "el", "ur", "hi", "ta", "am",
-    "ka", "hy", "az", "vi", "zh",
+    "de",
+    "en",
+    "ar",
+    "fa",
+    "tr",
+    "uk",
+    "ru",
+    "ro",
+    "bg",
+    "ku",
+    "ckb",
+    "ps",
+    "ti",
+    "so",
+    "fr",
+    "es",
+    "it",
+    "pl",
+    "sq",
+    "sr",
+    "hr",
+    "bs",
+    "mk",
+    "el",
+    "ur",
+    "hi",
+    "ta",
+    "am",
+    "ka",
+    "hy",
+    "az",
+    "vi",
+    "zh",
 )
 
 
