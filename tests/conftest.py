@@ -157,6 +157,8 @@ def csrf_token(client: FlaskClient, url: str = "/login") -> str:
 
 
 def login(client: FlaskClient, username: str, password: str = PASSWORD):
+    if client.get("/login").status_code == 302:  # someone is signed in: sign out first
+        client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
     token = csrf_token(client)
     return client.post(
         "/login", data={"username": username, "password": password, "csrf_token": token}

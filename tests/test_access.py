@@ -28,7 +28,54 @@ ACCESS: dict[str, tuple[str, str, dict[str, int]]] = {
     "pages.imprint": ("GET", "/imprint", {A: 200, S: 200, AD: 200}),
     "pages.calendar": ("GET", "/calendar/", {A: LOGIN, S: 200, AD: 200}),
     "pages.meetings": ("GET", "/meetings/", {A: LOGIN, S: 200, AD: 200}),
-    "pages.directory": ("GET", "/directory/", {A: LOGIN, S: 200, AD: 200}),
+    "directory.index": ("GET", "/directory/", {A: LOGIN, S: 200, AD: 200}),
+    "directory.organisation": (
+        "GET",
+        "/directory/organisations/{org}",
+        {A: LOGIN, S: 200, AD: 200},
+    ),
+    "directory.contact": ("GET", "/directory/contacts/{contact}", {A: LOGIN, S: 200, AD: 200}),
+    "directory.organisation_new": (
+        "GET",
+        "/directory/organisations/new",
+        {A: LOGIN, S: 200, AD: 200},
+    ),
+    "directory.organisation_edit": (
+        "GET",
+        "/directory/organisations/{org}/edit",
+        {A: LOGIN, S: 200, AD: 200},
+    ),
+    "directory.contact_new": ("GET", "/directory/contacts/new", {A: LOGIN, S: 200, AD: 200}),
+    "directory.contact_edit": (
+        "GET",
+        "/directory/contacts/{contact}/edit",
+        {A: LOGIN, S: 200, AD: 200},
+    ),
+    "directory.verify": (
+        "POST",
+        "/directory/contacts/{contact}/verify",
+        {A: LOGIN, S: 302, AD: 302},
+    ),
+    "directory.archive": (
+        "POST",
+        "/directory/contacts/{contact}/archive",
+        {A: LOGIN, S: 302, AD: 302},
+    ),
+    "directory.restore": (
+        "POST",
+        "/directory/contacts/{contact}/restore",
+        {A: LOGIN, S: 302, AD: 302},
+    ),
+    "directory.delete": (
+        "GET",
+        "/directory/contacts/{contact}/delete",
+        {A: LOGIN, S: 403, AD: 200},
+    ),
+    "directory.export_vcf": ("GET", "/directory/export.vcf", {A: LOGIN, S: 200, AD: 200}),
+    "directory.export_csv": ("GET", "/directory/export.csv", {A: LOGIN, S: 200, AD: 200}),
+    "directory.import_upload": ("GET", "/directory/import", {A: LOGIN, S: 200, AD: 200}),
+    "directory.import_confirm": ("POST", "/directory/import/confirm", {A: LOGIN, S: 302, AD: 302}),
+    "directory.focus_areas": ("GET", "/directory/focus-areas", {A: LOGIN, S: 200, AD: 200}),
     "pages.consultations": ("GET", "/consultations/", {A: 200, S: 200, AD: 200}),
     "admin.users": ("GET", "/admin/users/", {A: LOGIN, S: 403, AD: 200}),
     "admin.user_new": ("GET", "/admin/users/new", {A: LOGIN, S: 403, AD: 200}),
@@ -37,6 +84,17 @@ ACCESS: dict[str, tuple[str, str, dict[str, int]]] = {
     "admin.user_password": ("POST", "/admin/users/{user}/password", {A: LOGIN, S: 403, AD: 422}),
     "admin.sign_ins": ("GET", "/admin/sign-ins", {A: LOGIN, S: 403, AD: 200}),
     "admin.feedback": ("GET", "/admin/feedback", {A: LOGIN, S: 403, AD: 200}),
+}
+# Endpoints whose GET shows a form (or a confirmation) and whose POST changes state.
+FORMS_SHOWN_BY_GET = {
+    "admin.user_new",
+    "directory.organisation_new",
+    "directory.organisation_edit",
+    "directory.contact_new",
+    "directory.contact_edit",
+    "directory.delete",
+    "directory.import_upload",
+    "directory.focus_areas",
 }
 # Routes that change state: everything but GET/HEAD/OPTIONS.
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
@@ -57,7 +115,31 @@ def test_no_state_change_on_get(app):
     for rule in rules(app):
         method, _url, _roles = ACCESS[rule.endpoint]
         if method in UNSAFE:
-            assert "GET" not in rule.methods or rule.endpoint in {"admin.user_new"}, rule
+            assert "GET" not in rule.methods or rule.endpoint in FORMS_SHOWN_BY_GET, rule
+
+
+def fill(url: str, ids: dict) -> str:
+    for key, value in ids.items():
+        url = url.replace("{" + key + "}", str(value))
+    return url
+
+
+@pytest.fixture
+def ids(app, make_user):
+    """Ids for the URL placeholders: a user, an organisation and a contact person."""
+    from kimweb.directory import services
+
+    target = make_user("zielperson")
+    with app.app_context():
+        from kimweb.auth.models import User
+        from kimweb.extensions import db
+
+        owner = db.session.get(User, target.id)
+        org = services.save_organisation(None, {"name": "Testträger", "kind": "provider"}, owner)
+        person = services.save_contact(
+            None, {"organisation_id": org.id, "name": "Test Person"}, owner
+        )
+        return {"user": target.id, "org": org.id, "contact": person.id}
 
 
 def _as(role, client, login_as):
@@ -67,13 +149,12 @@ def _as(role, client, login_as):
 
 
 @pytest.mark.parametrize("role", [A, S, AD])
-def test_access_matrix(app, client, login_as, make_user, role):
+def test_access_matrix(app, client, login_as, ids, role):
     _as(role, client, login_as)
-    target = make_user("zielperson")
     token = csrf_token(client, "/accessibility")
     failures = []
     for endpoint, (method, url, expected) in ACCESS.items():
-        url = url.replace("{user}", str(target.id))
+        url = fill(url, ids)
         if method == "GET":
             response = client.get(url)
         else:
@@ -88,13 +169,12 @@ def test_access_matrix(app, client, login_as, make_user, role):
     assert failures == []
 
 
-def test_every_state_changing_route_needs_csrf(app, client, login_as, make_user):
+def test_every_state_changing_route_needs_csrf(app, client, login_as, ids):
     login_as("admin")
-    target = make_user("zielperson")
     checked = 0
     for rule in rules(app):
         for method in rule.methods & UNSAFE:
-            url = ACCESS[rule.endpoint][1].replace("{user}", str(target.id))
+            url = fill(ACCESS[rule.endpoint][1], ids)
             response = client.open(url, method=method, data={"username": "x"})
             assert response.status_code == 400, f"{method} {url} without CSRF token"
             checked += 1
@@ -123,10 +203,9 @@ SECURITY_HEADERS = {
 
 
 @pytest.mark.parametrize("role", [A, AD])
-def test_security_headers_on_every_route(app, client, login_as, make_user, role):
+def test_security_headers_on_every_route(app, client, login_as, ids, role):
     _as(role, client, login_as)
-    target = make_user("zielperson")
-    urls = [url.replace("{user}", str(target.id)) for _m, url, _r in ACCESS.values()]
+    urls = [fill(url, ids) for _m, url, _r in ACCESS.values()]
     for url in [*urls, "/does-not-exist"]:
         response = client.get(url)
         for name, value in SECURITY_HEADERS.items():
@@ -137,12 +216,11 @@ def test_security_headers_on_every_route(app, client, login_as, make_user, role)
             assert response.headers.get("Cache-Control") == "no-store", url
 
 
-def test_pages_have_no_inline_scripts_or_styles(app, client, login_as, make_user):
+def test_pages_have_no_inline_scripts_or_styles(app, client, login_as, ids):
     login_as("admin")
-    target = make_user("zielperson")
     for _method, url, _roles in ACCESS.values():
         if url.startswith("/static"):
             continue
-        html = client.get(url.replace("{user}", str(target.id))).get_data(as_text=True)
+        html = client.get(fill(url, ids)).get_data(as_text=True)
         assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), url
         assert "<style" not in html and " style=" not in html and "hx-on" not in html, url

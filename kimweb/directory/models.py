@@ -217,3 +217,16 @@ class Change(db.Model):
     )
 
     user = so.relationship("User")
+
+
+class ImportUpload(db.Model):
+    """A CSV file waiting for confirmation: previewed, not yet written to the directory."""
+
+    __tablename__ = "directory_imports"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    token: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
+    user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    filename: so.Mapped[str] = so.mapped_column(sa.String(200))
+    content: so.Mapped[bytes] = so.mapped_column(sa.LargeBinary)
+    created_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)

@@ -3,6 +3,7 @@ archiving and verifying. No Flask request in here."""
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -17,6 +18,7 @@ from kimweb.directory.models import (
     Contact,
     ContactLanguage,
     FocusArea,
+    ImportUpload,
     Organisation,
     OrganisationLanguage,
     OrganisationMunicipality,
@@ -24,7 +26,7 @@ from kimweb.directory.models import (
     organisation_focus,
 )
 from kimweb.directory.search import fold, index_text, match_clause, tokens
-from kimweb.directory.vocabulary import BUILTIN_FOCUS_AREAS, language_name
+from kimweb.directory.vocabulary import BUILTIN_FOCUS_AREAS, language_choices, language_name
 from kimweb.extensions import db
 
 VERIFY_AFTER = timedelta(days=365)
@@ -41,7 +43,7 @@ ORGANISATION_FIELDS = (
     "website",
     "notes",
     "municipalities",
-    "focus_area_ids",
+    "focus_areas",
     "languages",
 )
 CONTACT_FIELDS = (
@@ -74,6 +76,14 @@ def focus_areas() -> list[FocusArea]:
     return list(db.session.scalars(sa.select(FocusArea).order_by(FocusArea.id)))
 
 
+def value_labels() -> dict[str, str]:
+    """Names for stored codes (focus area keys, language codes) in the current language."""
+    return {
+        **{area.key: area.label for area in focus_areas()},
+        **dict(language_choices()),
+    }
+
+
 def add_focus_area(label: str) -> FocusArea:
     label = " ".join(label.split())
     key = "custom-" + "-".join(fold(label).split())[:50]
@@ -89,8 +99,8 @@ def add_focus_area(label: str) -> FocusArea:
 
 
 def _value(entry: Organisation | Contact, name: str) -> Any:
-    if name == "focus_area_ids":
-        return sorted(area.id for area in entry.focus_areas)
+    if name == "focus_areas":
+        return sorted(area.key for area in entry.focus_areas)
     value = getattr(entry, name)
     return list(value) if isinstance(value, list) else value
 
@@ -503,3 +513,26 @@ def organisation_options() -> list[tuple[int, str]]:
         .order_by(Organisation.name)
     )
     return [(row.id, row.name) for row in rows]
+
+
+# --- uploads waiting for confirmation ------------------------------------------------
+
+
+def store_upload(user: User, filename: str, content: bytes) -> str:
+    """Keep an uploaded file until it is confirmed; returns its token. Old ones are dropped."""
+    db.session.execute(
+        sa.delete(ImportUpload).where(ImportUpload.created_at < utcnow() - timedelta(days=1))
+    )
+    token = secrets.token_urlsafe(24)
+    db.session.add(
+        ImportUpload(token=token, user_id=user.id, filename=filename[:200], content=content)
+    )
+    db.session.commit()
+    return token
+
+
+def take_upload(token: str, user: User) -> ImportUpload | None:
+    """The upload ``token`` of ``user``, or None."""
+    return db.session.scalar(
+        sa.select(ImportUpload).where(ImportUpload.token == token, ImportUpload.user_id == user.id)
+    )

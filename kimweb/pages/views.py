@@ -75,7 +75,6 @@ def imprint() -> Response:
 COMING = {
     "calendar": _l("Calendar"),
     "meetings": _l("Meetings"),
-    "directory": _l("Directory"),
 }
 
 
@@ -93,12 +92,6 @@ def calendar() -> Response:
 @login_required
 def meetings() -> Response:
     return _coming("meetings")
-
-
-@bp.get("/directory/")
-@login_required
-def directory() -> Response:
-    return _coming("directory")
 
 
 @bp.get("/consultations/")
