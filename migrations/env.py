@@ -42,13 +42,12 @@ target_db = current_app.extensions['migrate'].db
 
 def include_object(obj, name, type_, reflected, compare_to):
     """Leave the full-text index alone: FTS5 tables (SQLite), tsvector column (PostgreSQL)."""
-    if type_ == "table" and name.startswith("directory_fts"):
-        return False
-    if type_ == "column" and name == "body_tsv":
-        return False
-    if type_ == "index" and name == "ix_directory_search_tsv":
-        return False
-    return True
+    ignored = {
+        "table": lambda: name.startswith("directory_fts"),
+        "column": lambda: name == "body_tsv",
+        "index": lambda: name == "ix_directory_search_tsv",
+    }
+    return not ignored.get(type_, lambda: False)()
 
 
 def get_metadata():
