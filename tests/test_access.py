@@ -24,6 +24,7 @@ ACCESS: dict[str, tuple[str, str, dict[str, int]]] = {
     "pages.index": ("GET", "/", {A: LOGIN, S: 200, AD: 200}),
     "pages.accessibility": ("GET", "/accessibility", {A: 200, S: 200, AD: 200}),
     "pages.accessibility_feedback": ("POST", "/accessibility", {A: 422, S: 422, AD: 422}),
+    "pages.health": ("GET", "/health", {A: 200, S: 200, AD: 200}),
     "pages.privacy": ("GET", "/privacy", {A: 200, S: 200, AD: 200}),
     "pages.imprint": ("GET", "/imprint", {A: 200, S: 200, AD: 200}),
     "pages.calendar": ("GET", "/calendar/", {A: LOGIN, S: 200, AD: 200}),

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, flash, redirect, url_for
+from flask import Blueprint, Response, flash, redirect, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
-from werkzeug.wrappers import Response
 
 from kimweb.htmx import render_page, wants_fragment
 from kimweb.pages import services
@@ -25,6 +24,12 @@ ASSESSMENT = {"date": date(2026, 11, 21), "review": date(2027, 11, 21)}
 @login_required
 def index() -> Response:
     return render_page("pages/index.html")
+
+
+@bp.get("/health")
+def health() -> Response:
+    """A trivial answer for load balancers, monitoring and as the benchmarks' baseline."""
+    return Response("ok\n", mimetype="text/plain")
 
 
 @bp.get("/accessibility")
