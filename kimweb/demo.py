@@ -6,6 +6,7 @@ import sqlalchemy as sa
 
 from kimweb.auth import services as auth
 from kimweb.auth.models import User
+from kimweb.directory.demo import seed_directory
 from kimweb.extensions import db
 
 DEMO_PASSWORD = "kimweb-demo"  # noqa: S105 - documented demo login
@@ -25,8 +26,11 @@ def seed_demo() -> list[str]:
     """Fill an empty database; returns the demo logins. Raises if it is not empty."""
     if not database_is_empty():
         raise RuntimeError("The database is not empty; demo data is only added to an empty one.")
-    for username, display_name, role in DEMO_USERS:
+    users = [
         auth.create_user(
             username, f"{username}@kimweb.example", display_name, DEMO_PASSWORD, role=role
         )
-    return [username for username, _name, _role in DEMO_USERS]
+        for username, display_name, role in DEMO_USERS
+    ]
+    seed_directory(users[0])
+    return [user.username for user in users]

@@ -26,6 +26,8 @@ from kimweb.extensions import db
         ("Vettweiß", "vettweiss"),
         ("Café  Crème", "cafe creme"),
         ("Şükrü Çelik", "suekrue celik"),
+        ("Yılmaz", "yilmaz"),
+        ("Łukasz Søren", "lukasz soren"),
         ("", ""),
         (None, ""),
     ],

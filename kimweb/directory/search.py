@@ -14,11 +14,13 @@ import unicodedata
 import sqlalchemy as sa
 
 GERMAN = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "ẞ": "ss"})
+# Letters that Unicode does not decompose into a base letter and an accent.
+PLAIN = str.maketrans({"ı": "i", "ø": "o", "ł": "l", "đ": "d", "æ": "ae", "œ": "oe", "þ": "th"})
 TOKEN = re.compile(r"\w+")
 
 
 def _strip_accents(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
+    decomposed = unicodedata.normalize("NFKD", text.translate(PLAIN))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 

@@ -390,7 +390,7 @@ class DirectoryQuery:
         return cls(
             q=(data.get("q") or "").strip(),
             kind=data.get("kind") or "",
-            focus=data.get("focus") or None,
+            focus=int(data["focus"]) if str(data.get("focus") or "").isdigit() else None,
             municipality=data.get("municipality") or "",
             language=data.get("language") or "",
             show=data.get("show") or "",
