@@ -396,7 +396,7 @@ def empty_directory() -> None:
 # --- requests -------------------------------------------------------------------------
 
 CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
-COUNT_RE = re.compile(r'id="result-count">(\d+)')
+COUNT_RE = re.compile(r'id="result-count">\D*?(\d[\d.,]*)')
 HTMX = {"HX-Request": "true"}
 
 
@@ -421,7 +421,7 @@ def search(client: FlaskClient, params: dict[str, str]) -> int:
     html = response.get_data(as_text=True)
     if response.status_code != 200 or 'id="results"' not in html:
         raise RuntimeError(f"search {params} answered {response.status_code}")
-    return int(COUNT_RE.search(html).group(1))
+    return int(re.sub(r"\D", "", COUNT_RE.search(html).group(1)))
 
 
 def health(client: FlaskClient) -> None:
@@ -430,7 +430,7 @@ def health(client: FlaskClient) -> None:
 
 
 class StatementCounter:
-    """Counts the SQL statements sent through an engine while active."""
+    """Counts the SQL statements sent through an engine; ``of(action)``: those of one action."""
 
     def __init__(self, engine: sa.Engine) -> None:
         self.count = 0

@@ -32,17 +32,28 @@ def fold(text: str | None) -> str:
     return " ".join(_strip_accents(text).split())
 
 
+STREET_ABBREVIATION = re.compile(r"(\w*)str\.", re.IGNORECASE)
+
+
 def index_text(text: str | None) -> str:
-    """What the index stores for ``text``: the folded words, and where umlauts occur also
-    the words with the accents simply dropped ("Şükrü" is found as "suekrue" and "sukru")."""
+    """What the index stores for ``text``: the folded words, where umlauts occur also the
+    words with the accents simply dropped ("Şükrü" is found as "suekrue" and "sukru"), and
+    abbreviated streets spelled out ("Bismarckstr." is found as "Bismarckstraße")."""
     folded = fold(text)
+    words = [folded]
     plain = " ".join(_strip_accents((text or "").lower().replace("ß", "ss")).split())
-    return folded if plain == folded else f"{folded} {plain}"
+    if plain != folded:
+        words.append(plain)
+    words += [f"{m.group(1)}strasse" for m in STREET_ABBREVIATION.finditer(folded)]
+    return " ".join(words)
 
 
 def tokens(query: str) -> list[str]:
-    """The folded words of a search query (at most 8, each cut to 40 characters)."""
-    return [t[:40] for t in TOKEN.findall(fold(query))][:8]
+    """The folded words of a query, from two letters on (at most 8, cut to 40 characters).
+
+    A single letter would match a large part of the index and says little.
+    """
+    return [t[:40] for t in TOKEN.findall(fold(query)) if len(t) >= 2][:8]
 
 
 def match_clause(dialect: str, words: list[str], id_column: sa.ColumnElement) -> sa.ColumnElement:

@@ -30,6 +30,7 @@ from kimweb.directory.vocabulary import BUILTIN_FOCUS_AREAS, language_choices, l
 from kimweb.extensions import db
 
 VERIFY_AFTER = timedelta(days=365)
+COUNT_CAP = 1000  # results counted at most; more is shown as "more than 1,000"
 
 ORGANISATION_FIELDS = (
     "name",
@@ -413,37 +414,40 @@ def search_query(query: DirectoryQuery, today: date | None = None) -> sa.Select:
         stmt = stmt.where(SearchEntry.contact_id.is_not(None))
     if query.kind:
         stmt = stmt.where(
-            sa.exists().where(
-                Organisation.id == SearchEntry.organisation_id, Organisation.kind == query.kind
+            SearchEntry.organisation_id.in_(
+                sa.select(Organisation.id).where(Organisation.kind == query.kind)
             )
         )
     if query.focus:
         stmt = stmt.where(
-            sa.exists().where(
-                organisation_focus.c.organisation_id == SearchEntry.organisation_id,
-                organisation_focus.c.focus_area_id == query.focus,
+            SearchEntry.organisation_id.in_(
+                sa.select(organisation_focus.c.organisation_id).where(
+                    organisation_focus.c.focus_area_id == query.focus
+                )
             )
         )
     if query.municipality:
         stmt = stmt.where(
-            sa.exists().where(
-                OrganisationMunicipality.organisation_id == SearchEntry.organisation_id,
-                OrganisationMunicipality.municipality == query.municipality,
+            SearchEntry.organisation_id.in_(
+                sa.select(OrganisationMunicipality.organisation_id).where(
+                    OrganisationMunicipality.municipality == query.municipality
+                )
             )
         )
     if query.language:
-        spoken_by_contact = sa.exists().where(
-            ContactLanguage.contact_id == SearchEntry.contact_id,
-            ContactLanguage.language == query.language,
+        offered_by_org = sa.select(OrganisationLanguage.organisation_id).where(
+            OrganisationLanguage.language == query.language
         )
-        offered_by_org = sa.exists().where(
-            OrganisationLanguage.organisation_id == SearchEntry.organisation_id,
-            OrganisationLanguage.language == query.language,
+        spoken_by_contact = sa.select(ContactLanguage.contact_id).where(
+            ContactLanguage.language == query.language
         )
         stmt = stmt.where(
             sa.or_(
-                sa.and_(SearchEntry.contact_id.is_(None), offered_by_org),
-                sa.and_(SearchEntry.contact_id.is_not(None), spoken_by_contact),
+                sa.and_(
+                    SearchEntry.contact_id.is_(None),
+                    SearchEntry.organisation_id.in_(offered_by_org),
+                ),
+                SearchEntry.contact_id.in_(spoken_by_contact),
             )
         )
     if query.needs_check:
@@ -466,44 +470,34 @@ class Hit:
         return self.contact or self.organisation
 
 
-def load_hits(entries: list[SearchEntry]) -> list[Hit]:
-    """Organisations and contacts of one page of results, in two queries."""
+def load_hits(entries: list[SearchEntry], full: bool = False) -> list[Hit]:
+    """Organisations and contacts of one page of results, in a fixed number of queries.
+
+    The result list shows focus areas only; ``full`` also loads what exports need.
+    """
+    org_options = [so.selectinload(Organisation.focus_areas)]
+    contact_options = []
+    if full:
+        org_options += [
+            so.selectinload(Organisation.municipality_rows),
+            so.selectinload(Organisation.language_rows),
+        ]
+        contact_options = [so.selectinload(Contact.language_rows)]
     org_ids = {e.organisation_id for e in entries}
     contact_ids = {e.contact_id for e in entries if e.contact_id}
-    orgs = (
-        {
-            o.id: o
-            for o in db.session.scalars(
-                sa.select(Organisation)
-                .where(Organisation.id.in_(org_ids))
-                .options(
-                    so.selectinload(Organisation.focus_areas),
-                    so.selectinload(Organisation.municipality_rows),
-                    so.selectinload(Organisation.language_rows),
-                )
-            )
-        }
-        if org_ids
-        else {}
-    )
-    contacts = (
-        {
-            c.id: c
-            for c in db.session.scalars(
-                sa.select(Contact)
-                .where(Contact.id.in_(contact_ids))
-                .options(so.selectinload(Contact.language_rows))
-            )
-        }
-        if contact_ids
-        else {}
-    )
+    orgs, contacts = {}, {}
+    if org_ids:
+        query = sa.select(Organisation).where(Organisation.id.in_(org_ids)).options(*org_options)
+        orgs = {org.id: org for org in db.session.scalars(query)}
+    if contact_ids:
+        query = sa.select(Contact).where(Contact.id.in_(contact_ids)).options(*contact_options)
+        contacts = {contact.id: contact for contact in db.session.scalars(query)}
     return [Hit(orgs[e.organisation_id], contacts.get(e.contact_id)) for e in entries]
 
 
 def contacts_for_export(query: DirectoryQuery, limit: int = 10_000) -> list[Hit]:
     entries = list(db.session.scalars(search_query(query).limit(limit)))
-    return load_hits(entries)
+    return load_hits(entries, full=True)
 
 
 def organisation_options() -> list[tuple[int, str]]:
