@@ -208,3 +208,34 @@ def test_search_uses_a_constant_number_of_statements(directory, app_ctx):
     statements.clear()
     assert len(names(services.DirectoryQuery(q="cari", municipality="Nideggen"))) == 62
     assert len(statements) == first
+
+
+def test_both_plans_give_the_same_rows(directory):
+    user = directory["user"]
+    for i in range(12):
+        org = services.save_organisation(None, {"name": f"Beratung {i:02d}"}, user)
+        services.save_contact(None, {"organisation_id": org.id, "name": f"Berater {i}"}, user)
+    for query in (
+        services.DirectoryQuery(q="ber"),
+        services.DirectoryQuery(municipality="Düren"),
+        services.DirectoryQuery(q="xyzzy"),
+        services.DirectoryQuery(),
+    ):
+        few = list(db.session.scalars(services.search_query(query)))
+        many = list(db.session.scalars(services.search_query(query, many=True)))
+        assert [e.id for e in few] == [e.id for e in many]
+
+
+def test_capped_pagination(directory, app_ctx):
+    from kimweb.pagination import CappedPagination
+
+    user = directory["user"]
+    for i in range(7):
+        services.save_organisation(None, {"name": f"Zweigstelle {i}"}, user)
+    query = services.search_query(services.DirectoryQuery(q="zweigstelle"))
+    page = CappedPagination(query, page=1, per_page=3, cap=5)
+    assert page.is_capped and page.total == 6 and page.pages == 2 and len(page.items) == 3
+    last = CappedPagination(query, page=99, per_page=3, cap=None)
+    assert last.page == 3 and [e.sort_key for e in last.items] == ["zweigstelle 6"]
+    none = CappedPagination(services.search_query(services.DirectoryQuery(q="xyzzy")), 1, 3)
+    assert none.total == 0 and none.items == [] and none.pages == 0

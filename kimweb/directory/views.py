@@ -46,7 +46,14 @@ def _search(form: SearchForm) -> services.DirectoryQuery:
 def index() -> Response:
     form = SearchForm(request.args)
     query = _search(form)
-    page = paginate(services.search_query(query), per_page=25, cap=services.COUNT_CAP)
+    page = paginate(
+        services.search_query(query),
+        per_page=25,
+        cap=services.COUNT_CAP,
+        items_query=lambda total: services.search_query(
+            query, many=total > services.WALK_NAME_INDEX_FROM
+        ),
+    )
     hits = services.load_hits(page.items)
     status = 422 if form.errors else 200
     return render_page(
