@@ -6,6 +6,8 @@ so they are translated through the catalog. Languages are ISO codes named by Bab
 
 from __future__ import annotations
 
+from functools import cache
+
 from babel import Locale
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
@@ -99,8 +101,14 @@ def language_name(code: str, locale: str | None = None) -> str:
         return code
 
 
+@cache
+def _language_choices(locale: str) -> tuple[tuple[str, str], ...]:
+    return tuple((code, language_name(code, locale)) for code in LANGUAGE_CODES)
+
+
 def language_choices() -> list[tuple[str, str]]:
-    return [(code, language_name(code)) for code in LANGUAGE_CODES]
+    """(code, name) of every language, named in the current UI language."""
+    return list(_language_choices(str(get_locale() or "de")))
 
 
 def kind_choices() -> list[tuple[str, str]]:
