@@ -30,7 +30,7 @@ from kimweb.directory.vocabulary import BUILTIN_FOCUS_AREAS, language_choices, l
 from kimweb.extensions import db
 
 VERIFY_AFTER = timedelta(days=365)
-COUNT_CAP = 1000  # results counted at most; more is shown as "more than 1,000"
+COUNT_CAP = 500  # results counted at most; more is shown as "more than 500"
 
 ORGANISATION_FIELDS = (
     "name",
