@@ -2,7 +2,9 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 PORT ?= 5000
-UV = $(shell command -v uv 2>/dev/null || echo python3 -m uv)
+# uv from PATH, else the one `make uv` installs into .tools/ (works where pip may not
+# install into the system Python, as on Debian).
+UV = $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 FLASK = .venv/bin/flask --app wsgi
 PYBABEL = .venv/bin/pybabel
 VENDOR := kimweb/static/vendor
@@ -29,8 +31,8 @@ test: setup-dev chromium
 # --- set-up ---------------------------------------------------------------------------
 
 uv:
-	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 \
-	  || python3 -m pip install --quiet uv
+	@command -v uv >/dev/null 2>&1 || [ -x .tools/bin/uv ] || { \
+	  python3 -m venv .tools && .tools/bin/pip install --quiet uv; }
 
 setup: uv vendor
 	$(UV) sync --frozen --no-dev --inexact

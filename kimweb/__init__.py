@@ -55,6 +55,9 @@ def create_app(config: Config | dict[str, Any] | None = None) -> Flask:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
+    from kimweb.routing import IdConverter
+
+    app.url_map.converters["id"] = IdConverter
     _init_extensions(app)
     _register_blueprints(app)
     _register_template_context(app)
@@ -108,11 +111,20 @@ def _register_template_context(app: Flask) -> None:
 
     htmx_config = json.dumps(HTMX_CONFIG, separators=(",", ":"))
 
+    def query_string(**changes: Any) -> str:
+        """The current query string with ``changes`` (None removes an argument), or ""."""
+        args = request.args.to_dict(flat=False)
+        for name, value in changes.items():
+            if value is None:
+                args.pop(name, None)
+            else:
+                args[name] = [value]
+        encoded = urlencode(args, doseq=True)
+        return f"?{encoded}" if encoded else ""
+
     def language_url(code: str) -> str:
         """This page in another language (the other query arguments kept)."""
-        args = request.args.to_dict()
-        args["lang"] = code
-        return f"{request.path}?{urlencode(args)}"
+        return request.path + query_string(lang=code)
 
     @app.context_processor
     def _layout_context() -> dict[str, Any]:
@@ -130,4 +142,5 @@ def _register_template_context(app: Flask) -> None:
             },
             "endpoint": request.endpoint or "",
             "language_url": language_url,
+            "query_string": query_string,
         }

@@ -16,7 +16,7 @@ class CappedPagination(Pagination):
     """A page of a query. Counts first; with ``cap``, at most ``cap`` + 1 rows.
 
     Counting every match of a broad search costs more than the search itself; "more than
-    1,000" is all a reader needs (``is_capped``). Knowing the count first, the rows of the
+    ``cap``" is all a reader needs (``is_capped``). Knowing the count first, the rows of the
     page are not queried when there are none, and ``items_query(total)`` may choose the
     plan that suits a large or a small result.
     """
@@ -74,5 +74,5 @@ def paginate(
     items_query: Callable[[int], sa.Select] | None = None,
 ) -> CappedPagination:
     """Page ``query`` by ``?page=``; a bad or too large page number shows the last page."""
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = min(max(request.args.get("page", 1, type=int) or 1, 1), 1_000_000)
     return CappedPagination(query, page, per_page, cap=cap, items_query=items_query)

@@ -82,14 +82,25 @@ def test_sixth_attempt_is_throttled_per_address(app_ctx, make_user, counter):
     assert services.sign_in("otto", PASSWORD, "192.0.2.8", counter, 5).user is not None
 
 
-def test_success_resets_the_count(app_ctx, make_user, counter):
+def test_success_resets_the_account_count(app_ctx, make_user, counter):
     make_user("ines")
-    for _ in range(4):
-        services.sign_in("ines", "wrong password", "198.51.100.1", counter, 5)
-    assert services.sign_in("ines", PASSWORD, "198.51.100.1", counter, 5).user
-    for _ in range(4):
-        services.sign_in("ines", "wrong password", "198.51.100.1", counter, 5)
-    assert services.sign_in("ines", PASSWORD, "198.51.100.1", counter, 5).user
+    for i in range(4):
+        services.sign_in("ines", "wrong password", f"198.51.100.{i}", counter, 5)
+    assert services.sign_in("ines", PASSWORD, "198.51.100.9", counter, 5).user
+    for i in range(4):
+        services.sign_in("ines", "wrong password", f"198.51.100.{10 + i}", counter, 5)
+    assert services.sign_in("ines", PASSWORD, "198.51.100.20", counter, 5).user
+
+
+def test_success_does_not_reset_the_address_count(app_ctx, make_user, counter):
+    """Signing in to one's own account must not allow more guesses at other accounts."""
+    make_user("mallory")
+    for i in range(3):
+        services.sign_in(f"victim{i}", "guess guess", "203.0.113.66", counter, 5)
+    assert services.sign_in("mallory", PASSWORD, "203.0.113.66", counter, 5).user
+    for i in range(2):
+        assert not services.sign_in(f"victim{i}", "guess", "203.0.113.66", counter, 5).throttled
+    assert services.sign_in("victim9", "guess", "203.0.113.66", counter, 5).throttled
 
 
 def test_every_attempt_is_logged_without_password(app_ctx, make_user):

@@ -457,7 +457,7 @@ def test_parse_rejects_values_too_long_for_the_database(english):
 def test_parse_empty_and_headless_files(english):
     assert exchange.parse_csv(b"").problems == ["The file is empty."]
     assert exchange.parse_csv(b"\r\n;;\r\n").rows == []
-    preview = exchange.parse_csv(b"Name;Telefon\nAnna;1\n")
+    preview = exchange.parse_csv("Name;Telefon\nAnna;02421 555-1\n".encode())
     assert "The file has no column for the organisation." in preview.problems
     assert preview.rows[0].problems == ["Line 2: the organisation is missing."]
 
@@ -645,3 +645,16 @@ def test_an_organisation_row_updates_the_organisation(directory):
     change = services.history(org)[0]
     assert change.action == "updated"
     assert {item["field"] for item in change.changes} == {"phone", "email", "website", "languages"}
+
+
+def test_import_checks_web_addresses_and_phone_numbers(english):
+    data = (
+        "Organisation;Website;Telefon;Name;Mobil\n"
+        "Böse;javascript://%0aalert(1);02421 555-1;Eva;0170 555 12\n"
+        "Gut;www.gut.example;abc;Max;1\n"
+    ).encode()
+    rows = exchange.parse_csv(data).rows
+    assert "website" not in rows[0].data and rows[0].problems
+    assert rows[1].data["website"] == "https://www.gut.example"
+    assert "phone" not in rows[1].data and "mobile" not in rows[1].data
+    assert len(rows[1].problems) == 2

@@ -149,7 +149,8 @@ def test_edit_contact_records_history(app, client, entries):
     assert response.status_code == 302
     page = client.get(response.location).get_data(as_text=True)
     assert "Mira Schäfer-Yilmaz" in page
-    assert "<del>Mira Schäfer</del>" in page and "<ins>Mira Schäfer-Yilmaz</ins>" in page
+    assert re.search(r"<del>.*?</span>Mira Schäfer</del>", page)
+    assert re.search(r"<ins>.*?</span>Mira Schäfer-Yilmaz</ins>", page)
 
 
 def test_archive_restore_verify(app, client, entries):
@@ -171,6 +172,66 @@ def test_archive_restore_verify(app, client, entries):
     )
     assert response.location == "/directory/?needs_check=y"
     assert "Caritasverband" not in results(client, "/directory/?needs_check=y")
+
+
+def test_needs_checking_list_has_one_click_verify(app, client, entries):
+    with app.app_context():
+        person = db.session.get(Contact, entries["person"])
+        services.mark_verified(person, None, today=person.verified_on.replace(year=2020))
+    html = results(client, "/directory/?needs_check=y")
+    assert f'action="/directory/contacts/{entries["person"]}/verify"' in html
+    response = client.post(
+        f"/directory/contacts/{entries['person']}/verify",
+        data={"csrf_token": csrf_token(client, "/directory/"), "next": "/directory/?needs_check=y"},
+    )
+    assert response.location == "/directory/?needs_check=y"
+    assert "Mira" not in results(client, "/directory/?needs_check=y")
+    page = client.get(f"/directory/contacts/{entries['person']}").get_data(as_text=True)
+    assert "2020" in page  # the history shows the old date
+
+
+def test_contact_of_an_archived_organisation_can_be_edited(app, client, entries):
+    with app.app_context():
+        services.set_archived(db.session.get(Organisation, entries["caritas"]), True, None)
+    url = f"/directory/contacts/{entries['person']}/edit"
+    response = client.post(
+        url,
+        data={
+            "organisation_id": entries["caritas"],
+            "name": "Mira Schäfer",
+            "function": "Leitung",
+            "csrf_token": csrf_token(client, url),
+        },
+    )
+    assert response.status_code == 302
+
+
+def test_hostile_query_strings_do_not_break_pages(client, entries):
+    for url in (
+        "/directory/?endpoint=x&_external=1&q=cari",
+        "/directory/?page=99999999999",
+        "/directory/organisations/99999999999999999999",
+        "/directory/export.vcf?contact=-1",
+        "/directory/export.csv?organisation=99999999999999999999999",
+        "/login?next=http://[",
+        "/directory/?focus=abc&municipality=%00",
+    ):
+        response = client.get(url)
+        assert response.status_code < 500, url
+        assert "http://localhost" not in response.get_data(as_text=True), url
+
+
+def test_public_contacts_only_flagged_and_active(app, entries):
+    with app.app_context():
+        org = db.session.get(Organisation, entries["caritas"])
+        assert services.public_contacts(org) == []
+        services.save_contact(
+            None, {"organisation_id": org.id, "name": "Servicestelle", "is_publishable": True}, None
+        )
+        db.session.refresh(org)
+        assert [c.name for c in services.public_contacts(org)] == ["Servicestelle"]
+        services.set_archived(org, True, None)
+        assert services.public_contacts(org) == []
 
 
 def test_delete_for_good_is_for_admins_after_confirmation(app, client, entries, login_as):

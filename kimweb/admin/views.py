@@ -41,13 +41,11 @@ def user_new() -> Response:
                     form.password.data,
                     role=form.role.data,
                     language=form.language.data,
+                    is_active=form.is_active.data,
                 )
             except auth.UserError as error:
                 form[error.field].errors.append(error.message)
             else:
-                if not form.is_active.data:
-                    user.is_active = False
-                    db.session.commit()
                 flash(_("User %(name)s has been created.", name=user.username), "success")
                 return redirect(url_for("admin.users"))
         return render_page("admin/user_new.html", form=form, status=422)
@@ -64,13 +62,13 @@ def _edit_page(user: User, form=None, password_form=None, status: int = 200) -> 
     )
 
 
-@bp.get("/users/<int:user_id>")
+@bp.get("/users/<id:user_id>")
 @admin_required
 def user_edit(user_id: int) -> Response:
     return _edit_page(db.get_or_404(User, user_id))
 
 
-@bp.post("/users/<int:user_id>")
+@bp.post("/users/<id:user_id>")
 @admin_required
 def user_update(user_id: int) -> Response:
     user = db.get_or_404(User, user_id)
@@ -95,7 +93,7 @@ def user_update(user_id: int) -> Response:
     return _edit_page(user, form=form, status=422)
 
 
-@bp.post("/users/<int:user_id>/password")
+@bp.post("/users/<id:user_id>/password")
 @admin_required
 def user_password(user_id: int) -> Response:
     user = db.get_or_404(User, user_id)

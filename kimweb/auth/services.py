@@ -6,6 +6,7 @@ Plain functions without a Flask request, so they can be unit tested directly.
 from __future__ import annotations
 
 import logging
+import secrets
 import time
 from dataclasses import dataclass
 from datetime import timedelta
@@ -49,43 +50,49 @@ class FailureCounter(Protocol):
     """Counts recent failed sign-ins per key; shared by every worker process."""
 
     def count(self, key: str) -> int: ...
-    def add_failure(self, key: str) -> None: ...
+    def add_failure(self, key: str) -> str: ...
+    def forget(self, key: str, mark: str) -> None: ...
     def reset(self, key: str) -> None: ...
 
 
 class DatabaseCounter:
-    """Counts failures from the sign-in log: failures in the window since the last success."""
+    """Counts failures from the sign-in log.
+
+    For an account, failures after its last successful sign-in; for an address, every
+    failure in the window (a success of one's own account does not reset it).
+    """
 
     def __init__(self, window: timedelta) -> None:
         self.window = window
 
-    @staticmethod
-    def _column(key: str) -> tuple[sa.ColumnElement, str]:
+    def count(self, key: str) -> int:
         kind, _sep, value = key.partition(":")
         column = SignInAttempt.username if kind == "user" else SignInAttempt.address
-        return column, value
-
-    def count(self, key: str) -> int:
-        column, value = self._column(key)
-        since = utcnow() - self.window
-        last_success = (
-            sa.select(sa.func.max(SignInAttempt.created_at))
-            .where(column == value, SignInAttempt.succeeded.is_(True))
-            .scalar_subquery()
-        )
         query = sa.select(sa.func.count(SignInAttempt.id)).where(
             column == value,
             SignInAttempt.succeeded.is_(False),
-            SignInAttempt.created_at > since,
-            sa.or_(last_success.is_(None), SignInAttempt.created_at > last_success),
+            SignInAttempt.created_at > utcnow() - self.window,
         )
+        if kind == "user":
+            last_success = (
+                sa.select(sa.func.max(SignInAttempt.created_at))
+                .where(column == value, SignInAttempt.succeeded.is_(True))
+                .scalar_subquery()
+            )
+            query = query.where(
+                sa.or_(last_success.is_(None), SignInAttempt.created_at > last_success)
+            )
         return db.session.scalar(query) or 0
 
-    def add_failure(self, key: str) -> None:
+    def add_failure(self, key: str) -> str:
         """Nothing to do: the sign-in log is the record."""
+        return ""
+
+    def forget(self, key: str, mark: str) -> None:
+        """Nothing to do: the log entry is marked as a success."""
 
     def reset(self, key: str) -> None:
-        """Nothing to do: a logged success starts the count anew."""
+        """Nothing to do: a logged success starts the account's count anew."""
 
 
 class RedisCounter:
@@ -101,20 +108,23 @@ class RedisCounter:
         return f"kimweb:signin-failures:{key}"
 
     def count(self, key: str) -> int:
-        now = time.time()
         name = self._key(key)
         pipe = self.client.pipeline()
-        pipe.zremrangebyscore(name, 0, now - self.window.total_seconds())
+        pipe.zremrangebyscore(name, 0, time.time() - self.window.total_seconds())
         pipe.zcard(name)
         return int(pipe.execute()[1])
 
-    def add_failure(self, key: str) -> None:
+    def add_failure(self, key: str) -> str:
         now = time.time()
-        name = self._key(key)
+        name, mark = self._key(key), f"{now:.6f}-{secrets.token_hex(4)}"
         pipe = self.client.pipeline()
-        pipe.zadd(name, {f"{now:.6f}": now})
+        pipe.zadd(name, {mark: now})
         pipe.expire(name, int(self.window.total_seconds()) + 1)
         pipe.execute()
+        return mark
+
+    def forget(self, key: str, mark: str) -> None:
+        self.client.zrem(self._key(key), mark)
 
     def reset(self, key: str) -> None:
         self.client.delete(self._key(key))
@@ -137,40 +147,33 @@ def sign_in(
     counter: FailureCounter,
     max_failures: int,
 ) -> SignInResult:
-    """Check a sign-in attempt, log it, and count it against account and address."""
-    keys = throttle_keys(username, address)
+    """Check a sign-in attempt, log it, and count it against account and address.
+
+    The attempt is logged as failed before the counts are read, so parallel attempts see
+    each other; a correct password turns it into a success afterwards.
+    """
+    account_key, address_key = throttle_keys(username, address)
     name = normalize_username(username)[:128]
-    if any(counter.count(key) >= max_failures for key in keys):
-        _record(name, None, address, succeeded=False)
+    user = find_user(username)
+    attempt = SignInAttempt(
+        username=name, user_id=user.id if user else None, address=address[:64], succeeded=False
+    )
+    db.session.add(attempt)
+    db.session.commit()
+    marks = {key: counter.add_failure(key) for key in (account_key, address_key)}
+    if any(counter.count(key) > max_failures for key in (account_key, address_key)):
         log.warning("sign-in throttled user=%s address=%s", name, address)
         return SignInResult(user=None, throttled=True)
-
-    user = find_user(username)
-    ok = user is not None and user.is_active and user.check_password(password)
-    _record(name, user, address, succeeded=ok)
-    if ok:
-        for key in keys:
-            counter.reset(key)
-        user.last_login_at = utcnow()
-        db.session.commit()
-        log.info("sign-in ok user=%s address=%s", name, address)
-        return SignInResult(user=user)
-    for key in keys:
-        counter.add_failure(key)
-    log.info("sign-in failed user=%s address=%s", name, address)
-    return SignInResult(user=None)
-
-
-def _record(username: str, user: User | None, address: str, succeeded: bool) -> None:
-    db.session.add(
-        SignInAttempt(
-            username=username,
-            user_id=user.id if user else None,
-            address=address[:64],
-            succeeded=succeeded,
-        )
-    )
+    if user is None or not user.is_active or not user.check_password(password):
+        log.info("sign-in failed user=%s address=%s", name, address)
+        return SignInResult(user=None)
+    attempt.succeeded = True
+    user.last_login_at = utcnow()
     db.session.commit()
+    counter.reset(account_key)
+    counter.forget(address_key, marks[address_key])
+    log.info("sign-in ok user=%s address=%s", name, address)
+    return SignInResult(user=user)
 
 
 # --- session limits ---------------------------------------------------------------
@@ -219,6 +222,7 @@ def create_user(
     password: str,
     role: str = "staff",
     language: str = "de",
+    is_active: bool = True,
 ) -> User:
     """Add a user after checking name, email and password; raises ``UserError``."""
     name = normalize_username(username)
@@ -238,6 +242,7 @@ def create_user(
         display_name=display_name.strip() or name,
         role=role,
         language=language,
+        is_active=is_active,
     )
     user.set_password(password)
     db.session.add(user)

@@ -59,7 +59,10 @@ def safe_next(target: str | None) -> str | None:
     """Only a path on this site; anything else (other hosts, schemes) is dropped."""
     if not target:
         return None
-    parts = urlsplit(target)
+    try:
+        parts = urlsplit(target)
+    except ValueError:
+        return None
     if (parts.scheme or parts.netloc) and parts.netloc != request.host:
         return None
     path = parts.path or "/"
@@ -83,11 +86,8 @@ def _enforce_session_limits() -> None:
         config["KIMWEB_SESSION_IDLE"],
         config["KIMWEB_SESSION_ABSOLUTE"],
     ):
-        keep_lang = session.get(LANG_KEY)
         logout_user()
-        session.clear()
-        if keep_lang:
-            session[LANG_KEY] = keep_lang
+        reset_session()
         flash(_("Your session has expired. Please sign in again."), "info")
         return
     if now - session.get("seen", 0) > 30:
@@ -141,12 +141,17 @@ def login() -> Response:
     return render_page("auth/login.html", form=form, next_url=next_url, status=status)
 
 
-def start_session(user) -> None:
-    """A fresh session for ``user``; only the chosen language is carried over."""
+def reset_session() -> None:
+    """Empty the session; only the chosen language is carried over."""
     keep_lang = session.get(LANG_KEY)
     session.clear()
     if keep_lang:
         session[LANG_KEY] = keep_lang
+
+
+def start_session(user) -> None:
+    """A fresh session for ``user``."""
+    reset_session()
     login_user(user)
     session.permanent = True
     now = services.now_ts()
@@ -159,11 +164,8 @@ def start_session(user) -> None:
 def logout() -> Response:
     current_user.end_sessions()
     db.session.commit()
-    keep_lang = session.get(LANG_KEY)
     logout_user()
-    session.clear()
-    if keep_lang:
-        session[LANG_KEY] = keep_lang
+    reset_session()
     flash(_("You have signed out."), "success")
     return redirect(url_for("auth.login"))
 

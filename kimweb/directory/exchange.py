@@ -544,6 +544,21 @@ def _yes_no(row: ImportRow, value: str, vocab: ImportVocabulary) -> bool | None:
     return None
 
 
+def _checked(problem_of):
+    """A reader that keeps a value only when ``problem_of(value)`` finds nothing wrong."""
+
+    def read(row: ImportRow, value: str, vocab: ImportVocabulary) -> str | None:
+        problem = problem_of(value)
+        if problem:
+            row.problems.append(
+                gettext("Line %(line)d: %(problem)s", line=row.line, problem=problem)
+            )
+            return None
+        return value
+
+    return read
+
+
 READERS = {
     "languages": _language_list,
     "municipalities": _municipality_list,
@@ -552,7 +567,11 @@ READERS = {
     "email": _email,
     "postal_code": _postal_code,
     "is_publishable": _yes_no,
-    "website": lambda row, value, vocab: services.normalise_website(value),
+    "website": lambda row, value, vocab: (
+        _checked(services.website_problem)(row, value, vocab) and services.normalise_website(value)
+    ),
+    "phone": _checked(services.phone_problem),
+    "mobile": _checked(services.phone_problem),
 }
 DATA_NAMES = {"focus_areas": "focus_area_ids"}
 

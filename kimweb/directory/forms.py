@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import re
-from urllib.parse import urlsplit
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
@@ -24,22 +21,18 @@ from kimweb.directory import services
 from kimweb.directory.vocabulary import kind_choices, language_choices, municipality_choices
 
 TOO_LONG = _l("Please write at most %(max)d characters.")
-PHONE = re.compile(r"^\+?[0-9 ()/.\-–]+$")
 
 
 def phone_number(form, field) -> None:
-    value = (field.data or "").strip()
-    if value and (not PHONE.match(value) or sum(ch.isdigit() for ch in value) < 5):
-        raise ValidationError(_l("Please enter a phone number with digits only, e.g. 02421 22-0."))
+    problem = services.phone_problem(field.data)
+    if problem:
+        raise ValidationError(problem)
 
 
 def website(form, field) -> None:
-    value = services.normalise_website(field.data)
-    if not value:
-        return
-    parts = urlsplit(value)
-    if parts.scheme not in {"http", "https"} or "." not in parts.netloc or " " in value:
-        raise ValidationError(_l("Please enter a web address, e.g. www.example.org."))
+    problem = services.website_problem(field.data)
+    if problem:
+        raise ValidationError(problem)
 
 
 def email_field(label) -> EmailField:
@@ -76,6 +69,10 @@ class SearchForm(FlaskForm):
 
     q = StringField(
         _l("Search"),
+        description=_l(
+            "Names, functions, organisations, focus areas and towns, from two letters on. "
+            "Upper and lower case and umlauts do not matter."
+        ),
         validators=[Optional(), Length(max=200, message=TOO_LONG)],
         render_kw={"type": "search", "autocomplete": "off"},
     )
@@ -192,10 +189,12 @@ class ContactForm(FlaskForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.organisation_id.choices = [
-            (0, str(_l("Please choose"))),
-            *services.organisation_options(),
-        ]
+        options = services.organisation_options()
+        current = kwargs.get("obj")
+        if current is not None and current.organisation_id not in dict(options):
+            # An archived organisation is offered only to the people who belong to it.
+            options.append((current.organisation_id, current.organisation.name))
+        self.organisation_id.choices = [(0, str(_l("Please choose"))), *options]
 
 
 class ImportForm(FlaskForm):

@@ -3,14 +3,17 @@ archiving and verifying. No Flask request in here."""
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask_babel import force_locale
+from flask_babel import gettext as _
 
 from kimweb.auth.models import User, utcnow
 from kimweb.directory.models import (
@@ -159,6 +162,28 @@ def normalise_website(url: str | None) -> str | None:
     return url
 
 
+PHONE = re.compile(r"^\+?[0-9 ()/.\-–]+$")
+
+
+def phone_problem(value: str | None) -> str | None:
+    """Why ``value`` is not a phone number, or None (empty is fine)."""
+    value = (value or "").strip()
+    if value and (not PHONE.match(value) or sum(ch.isdigit() for ch in value) < 5):
+        return _("Please enter a phone number with digits only, e.g. 02421 22-0.")
+    return None
+
+
+def website_problem(value: str | None) -> str | None:
+    """Why ``value`` is not a web address (http or https), or None (empty is fine)."""
+    url = normalise_website(value)
+    if not url:
+        return None
+    parts = urlsplit(url)
+    if parts.scheme not in {"http", "https"} or "." not in parts.netloc or " " in url:
+        return _("Please enter a web address, e.g. www.example.org.")
+    return None
+
+
 def apply_organisation(org: Organisation, data: dict[str, Any]) -> None:
     for name in (
         "name",
@@ -247,7 +272,8 @@ def set_archived(entry: Organisation | Contact, archived: bool, user: User | Non
     if entry.is_archived == archived:
         return
     entry.archived_at = utcnow() if archived else None
-    record(entry, user, "archived" if archived else "restored")
+    change = [{"field": "archived", "old": not archived, "new": archived}]
+    record(entry, user, "archived" if archived else "restored", change)
     if isinstance(entry, Organisation):
         reindex_organisation(entry)
     else:
@@ -258,8 +284,16 @@ def set_archived(entry: Organisation | Contact, archived: bool, user: User | Non
 def mark_verified(
     entry: Organisation | Contact, user: User | None, today: date | None = None
 ) -> None:
+    before = entry.verified_on
     entry.verified_on = today or date.today()
-    record(entry, user, "verified")
+    change = [
+        {
+            "field": "verified_on",
+            "old": before.isoformat() if before else None,
+            "new": entry.verified_on.isoformat(),
+        }
+    ]
+    record(entry, user, "verified", change)
     if isinstance(entry, Organisation):
         db.session.execute(
             sa.update(SearchEntry)
@@ -273,6 +307,13 @@ def mark_verified(
             .values(verified_on=entry.verified_on)
         )
     db.session.commit()
+
+
+def public_contacts(org: Organisation) -> list[Contact]:
+    """The contact persons of ``org`` that may be shown to the public."""
+    if org.is_archived:
+        return []
+    return [c for c in org.contacts if c.is_publishable and not c.is_archived]
 
 
 def delete_for_good(entry: Organisation | Contact) -> None:

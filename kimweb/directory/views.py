@@ -18,8 +18,9 @@ from kimweb.directory.forms import (
 from kimweb.directory.models import Contact, Organisation
 from kimweb.directory.vocabulary import ORGANISATION_KINDS
 from kimweb.extensions import db
-from kimweb.htmx import render_page
+from kimweb.htmx import form_status, render_page
 from kimweb.pagination import paginate
+from kimweb.routing import id_arg
 
 bp = Blueprint("directory", __name__, url_prefix="/directory")
 
@@ -73,7 +74,7 @@ def _entry_url(entry: Organisation | Contact) -> str:
     return url_for("directory.contact", contact_id=entry.id)
 
 
-@bp.get("/organisations/<int:org_id>")
+@bp.get("/organisations/<id:org_id>")
 def organisation(org_id: int) -> Response:
     org = db.get_or_404(Organisation, org_id)
     return render_page(
@@ -85,7 +86,7 @@ def organisation(org_id: int) -> Response:
     )
 
 
-@bp.get("/contacts/<int:contact_id>")
+@bp.get("/contacts/<id:contact_id>")
 def contact(contact_id: int) -> Response:
     person = db.get_or_404(Contact, contact_id)
     return render_page(
@@ -99,9 +100,7 @@ def contact(contact_id: int) -> Response:
 
 def _form_data(form) -> dict:
     return {
-        name: field.data
-        for name, field in form._fields.items()
-        if name not in {"csrf_token", "submit"}
+        name: value for name, value in form.data.items() if name not in {"csrf_token", "submit"}
     }
 
 
@@ -112,11 +111,12 @@ def organisation_new() -> Response:
         org = services.save_organisation(None, _form_data(form), current_user)
         flash(_("%(name)s has been added.", name=org.name), "success")
         return redirect(url_for("directory.organisation", org_id=org.id))
-    status = 422 if form.is_submitted() else 200
-    return render_page("directory/organisation_form.html", form=form, org=None, status=status)
+    return render_page(
+        "directory/organisation_form.html", form=form, org=None, status=form_status(form)
+    )
 
 
-@bp.route("/organisations/<int:org_id>/edit", methods=["GET", "POST"])
+@bp.route("/organisations/<id:org_id>/edit", methods=["GET", "POST"])
 def organisation_edit(org_id: int) -> Response:
     org = db.get_or_404(Organisation, org_id)
     form = OrganisationForm(obj=org)
@@ -126,24 +126,26 @@ def organisation_edit(org_id: int) -> Response:
         services.save_organisation(org, _form_data(form), current_user)
         flash(_("Your changes have been saved."), "success")
         return redirect(url_for("directory.organisation", org_id=org.id))
-    status = 422 if form.is_submitted() else 200
-    return render_page("directory/organisation_form.html", form=form, org=org, status=status)
+    return render_page(
+        "directory/organisation_form.html", form=form, org=org, status=form_status(form)
+    )
 
 
 @bp.route("/contacts/new", methods=["GET", "POST"])
 def contact_new() -> Response:
     form = ContactForm()
     if request.method == "GET":
-        form.organisation_id.data = request.args.get("organisation", 0, type=int)
+        form.organisation_id.data = id_arg("organisation") or 0
     if form.validate_on_submit():
         person = services.save_contact(None, _form_data(form), current_user)
         flash(_("%(name)s has been added.", name=person.name), "success")
         return redirect(url_for("directory.contact", contact_id=person.id))
-    status = 422 if form.is_submitted() else 200
-    return render_page("directory/contact_form.html", form=form, contact=None, status=status)
+    return render_page(
+        "directory/contact_form.html", form=form, contact=None, status=form_status(form)
+    )
 
 
-@bp.route("/contacts/<int:contact_id>/edit", methods=["GET", "POST"])
+@bp.route("/contacts/<id:contact_id>/edit", methods=["GET", "POST"])
 def contact_edit(contact_id: int) -> Response:
     person = db.get_or_404(Contact, contact_id)
     form = ContactForm(obj=person)
@@ -151,8 +153,9 @@ def contact_edit(contact_id: int) -> Response:
         services.save_contact(person, _form_data(form), current_user)
         flash(_("Your changes have been saved."), "success")
         return redirect(url_for("directory.contact", contact_id=person.id))
-    status = 422 if form.is_submitted() else 200
-    return render_page("directory/contact_form.html", form=form, contact=person, status=status)
+    return render_page(
+        "directory/contact_form.html", form=form, contact=person, status=form_status(form)
+    )
 
 
 def _back(entry: Organisation | Contact) -> Response:
@@ -162,7 +165,7 @@ def _back(entry: Organisation | Contact) -> Response:
     return redirect(_entry_url(entry))
 
 
-@bp.post("/<kind>/<int:entry_id>/archive")
+@bp.post("/<kind>/<id:entry_id>/archive")
 def archive(kind: str, entry_id: int) -> Response:
     entry = _entry(kind, entry_id)
     services.set_archived(entry, True, current_user)
@@ -172,7 +175,7 @@ def archive(kind: str, entry_id: int) -> Response:
     return _back(entry)
 
 
-@bp.post("/<kind>/<int:entry_id>/restore")
+@bp.post("/<kind>/<id:entry_id>/restore")
 def restore(kind: str, entry_id: int) -> Response:
     entry = _entry(kind, entry_id)
     services.set_archived(entry, False, current_user)
@@ -180,7 +183,7 @@ def restore(kind: str, entry_id: int) -> Response:
     return _back(entry)
 
 
-@bp.post("/<kind>/<int:entry_id>/verify")
+@bp.post("/<kind>/<id:entry_id>/verify")
 def verify(kind: str, entry_id: int) -> Response:
     entry = _entry(kind, entry_id)
     services.mark_verified(entry, current_user)
@@ -188,7 +191,7 @@ def verify(kind: str, entry_id: int) -> Response:
     return _back(entry)
 
 
-@bp.route("/<kind>/<int:entry_id>/delete", methods=["GET", "POST"])
+@bp.route("/<kind>/<id:entry_id>/delete", methods=["GET", "POST"])
 @admin_required
 def delete(kind: str, entry_id: int) -> Response:
     entry = _entry(kind, entry_id)
@@ -201,8 +204,8 @@ def delete(kind: str, entry_id: int) -> Response:
 
 
 def _export_hits() -> list[services.Hit]:
-    contact_id = request.args.get("contact", type=int)
-    org_id = request.args.get("organisation", type=int)
+    contact_id = id_arg("contact")
+    org_id = id_arg("organisation")
     if contact_id:
         person = db.get_or_404(Contact, contact_id)
         return [services.Hit(person.organisation, person)]
@@ -243,8 +246,9 @@ def import_upload() -> Response:
             current_user, form.file.data.filename or "import.csv", content
         )
         return render_page("directory/import.html", form=form, preview=preview, token=token)
-    status = 422 if form.is_submitted() else 200
-    return render_page("directory/import.html", form=form, preview=None, token=None, status=status)
+    return render_page(
+        "directory/import.html", form=form, preview=None, token=None, status=form_status(form)
+    )
 
 
 @bp.post("/import/confirm")
@@ -274,7 +278,9 @@ def focus_areas() -> Response:
         area = services.add_focus_area(form.label.data)
         flash(_("The focus area %(name)s is available.", name=area.label), "success")
         return redirect(url_for("directory.focus_areas"))
-    status = 422 if form.is_submitted() else 200
     return render_page(
-        "directory/focus_areas.html", form=form, areas=services.focus_areas(), status=status
+        "directory/focus_areas.html",
+        form=form,
+        areas=services.focus_areas(),
+        status=form_status(form),
     )

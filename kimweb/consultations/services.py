@@ -1,0 +1,304 @@
+"""The timetable's logic: occurrences of weekly slots, holidays, exceptions, "open now",
+checks of staff input, and the version that invalidates cached pages. No Flask request."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any, Protocol
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from flask_babel import gettext as _
+
+from kimweb.consultations.holidays import holiday_key, holidays_between
+from kimweb.consultations.models import (
+    CacheVersion,
+    Location,
+    Offer,
+    OfferLanguage,
+    Slot,
+    offer_topics,
+)
+from kimweb.extensions import db
+
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+class SlotLike(Protocol):
+    id: int
+    weekday: int
+    start_time: time
+    end_time: time
+    valid_from: date | None
+    valid_until: date | None
+    weeks: list[int]
+    exceptions: list[Any]
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """One date of a slot, with its real times (Europe/Berlin) and what became of it."""
+
+    day: date
+    start: datetime
+    end: datetime
+    slot_id: int
+    status: str  # "regular", "changed", "cancelled" or "holiday"
+    reason: str | None = None  # the exception's reason, or the holiday's key
+
+    @property
+    def takes_place(self) -> bool:
+        return self.status in {"regular", "changed"}
+
+    def is_open(self, now: datetime) -> bool:
+        return self.takes_place and self.start <= now < self.end
+
+
+def week_of_month(day: date) -> int:
+    """1 for days 1-7, 2 for 8-14, ... 5 for 29-31 ("the first Monday" is week 1)."""
+    return (day.day - 1) // 7 + 1
+
+
+def slot_dates(slot: SlotLike, start: date, end: date) -> Iterator[date]:
+    """The dates from ``start`` to ``end`` (inclusive) on which ``slot`` is due."""
+    first = max(start, slot.valid_from or start)
+    last = min(end, slot.valid_until or end)
+    day = first + timedelta(days=(slot.weekday - first.weekday()) % 7)
+    weeks = set(slot.weeks)
+    while day <= last:
+        if not weeks or week_of_month(day) in weeks:
+            yield day
+        day += timedelta(days=7)
+
+
+def at(day: date, moment: time) -> datetime:
+    """A wall-clock time in Berlin on ``day`` (daylight saving handled by zoneinfo)."""
+    return datetime.combine(day, moment, tzinfo=BERLIN)
+
+
+def occurrences(slots: Iterable[SlotLike], start: date, end: date) -> list[Occurrence]:
+    """Every occurrence of ``slots`` between ``start`` and ``end``, in time order.
+
+    NRW public holidays close every slot; an exception cancels a date or moves its times.
+    """
+    found = []
+    for slot in slots:
+        exceptions = {exception.date: exception for exception in slot.exceptions}
+        for day in slot_dates(slot, start, end):
+            exception = exceptions.get(day)
+            holiday = holiday_key(day)
+            begin, finish = slot.start_time, slot.end_time
+            if holiday:
+                status, reason = "holiday", holiday
+            elif exception is not None and exception.is_cancelled:
+                status, reason = "cancelled", exception.reason
+            elif exception is not None:
+                status, reason = "changed", exception.reason
+                begin = exception.start_time or begin
+                finish = exception.end_time or finish
+            else:
+                status, reason = "regular", None
+            found.append(Occurrence(day, at(day, begin), at(day, finish), slot.id, status, reason))
+    return sorted(found, key=lambda o: (o.start, o.end, o.slot_id))
+
+
+# --- loading with filters -----------------------------------------------------------
+
+
+@dataclass
+class TimetableFilter:
+    municipality: str = ""
+    topic: int | None = None
+    language: str = ""
+    kind: str = ""
+    location: int | None = None
+
+    @classmethod
+    def from_form(cls, data: dict[str, Any]) -> TimetableFilter:
+        def number(value: Any) -> int | None:
+            return int(value) if str(value or "").isdigit() else None
+
+        return cls(
+            municipality=data.get("municipality") or "",
+            topic=number(data.get("topic")),
+            language=data.get("language") or "",
+            kind=data.get("kind") or "",
+            location=number(data.get("location")),
+        )
+
+    def key(self) -> tuple:
+        return (self.municipality, self.topic, self.language, self.kind, self.location)
+
+
+def slots_query(filters: TimetableFilter) -> sa.Select:
+    query = (
+        sa.select(Slot)
+        .join(Slot.offer)
+        .options(
+            so.selectinload(Slot.exceptions),
+            so.joinedload(Slot.location),
+            so.joinedload(Slot.offer).joinedload(Offer.organisation),
+            so.joinedload(Slot.offer).selectinload(Offer.topics),
+            so.joinedload(Slot.offer).selectinload(Offer.language_rows),
+        )
+    )
+    if filters.municipality:
+        query = query.where(
+            Slot.location_id.in_(
+                sa.select(Location.id).where(Location.municipality == filters.municipality)
+            )
+        )
+    if filters.location:
+        query = query.where(Slot.location_id == filters.location)
+    if filters.kind:
+        query = query.where(Offer.kind == filters.kind)
+    if filters.topic:
+        query = query.where(
+            Offer.id.in_(
+                sa.select(offer_topics.c.offer_id).where(
+                    offer_topics.c.focus_area_id == filters.topic
+                )
+            )
+        )
+    if filters.language:
+        query = query.where(
+            Offer.id.in_(
+                sa.select(OfferLanguage.offer_id).where(OfferLanguage.language == filters.language)
+            )
+        )
+    return query
+
+
+def load_slots(filters: TimetableFilter) -> list[Slot]:
+    return list(db.session.scalars(slots_query(filters)).unique())
+
+
+@dataclass
+class Entry:
+    occurrence: Occurrence
+    slot: Slot
+    is_open: bool = False
+
+    @property
+    def offer(self) -> Offer:
+        return self.slot.offer
+
+    @property
+    def location(self) -> Location | None:
+        return self.slot.location
+
+
+@dataclass
+class Day:
+    day: date
+    is_today: bool
+    holiday: str | None
+    entries: list[Entry] = field(default_factory=list)
+
+
+def timetable(slots: list[Slot], first: date, days: int, now: datetime) -> list[Day]:
+    """``days`` days from ``first``, each with its occurrences and holiday."""
+    last = first + timedelta(days=days - 1)
+    by_id = {slot.id: slot for slot in slots}
+    result = {
+        first + timedelta(days=i): Day(
+            first + timedelta(days=i),
+            first + timedelta(days=i) == now.astimezone(BERLIN).date(),
+            holiday_key(first + timedelta(days=i)),
+        )
+        for i in range(days)
+    }
+    for occurrence in occurrences(slots, first, last):
+        if occurrence.status == "holiday":
+            continue  # the day says it is a holiday; no entries
+        result[occurrence.day].entries.append(
+            Entry(occurrence, by_id[occurrence.slot_id], occurrence.is_open(now))
+        )
+    return list(result.values())
+
+
+def now_in_berlin() -> datetime:
+    return datetime.now(BERLIN)
+
+
+# --- checks of staff input ----------------------------------------------------------
+
+
+def _periods_overlap(a: SlotLike, b: SlotLike) -> bool:
+    if a.weekday != b.weekday:
+        return False
+    if not (a.start_time < b.end_time and b.start_time < a.end_time):
+        return False
+    a_from, a_until = a.valid_from or date.min, a.valid_until or date.max
+    b_from, b_until = b.valid_from or date.min, b.valid_until or date.max
+    if a_until < b_from or b_until < a_from:
+        return False
+    weeks_a, weeks_b = set(a.weeks), set(b.weeks)
+    return not weeks_a or not weeks_b or bool(weeks_a & weeks_b)
+
+
+def slot_problems(slots: list[Any]) -> dict[int, str]:
+    """Row index -> message for slots of one offer that are wrong or collide.
+
+    Each item needs weekday, start_time, end_time, valid_from, valid_until, weeks and
+    location_id. Overlapping means: same location, same weekday, times and dates meet.
+    """
+    problems: dict[int, str] = {}
+    for i, slot in enumerate(slots):
+        if slot.end_time <= slot.start_time:
+            problems[i] = _("The end must be after the start.")
+        elif slot.valid_from and slot.valid_until and slot.valid_until < slot.valid_from:
+            problems[i] = _("The last day must not be before the first day.")
+    for i, a in enumerate(slots):
+        for j in range(i + 1, len(slots)):
+            b = slots[j]
+            if i in problems or j in problems or a.location_id != b.location_id:
+                continue
+            if _periods_overlap(a, b):
+                problems[j] = _(
+                    "This time overlaps with another time of this offer at the same place."
+                )
+    return problems
+
+
+def exception_problem(slot: SlotLike, day: date) -> str | None:
+    """Why an exception on ``day`` makes no sense for ``slot``, or None."""
+    if not list(slot_dates(slot, day, day)):
+        return _("The offer does not take place on this date; choose a date on which it is due.")
+    return None
+
+
+# --- saving and the cache version ---------------------------------------------------
+
+
+def current_version() -> int:
+    return db.session.scalar(sa.select(CacheVersion.version).where(CacheVersion.id == 1)) or 0
+
+
+def bump_version() -> None:
+    """Every change to the timetable calls this, so cached pages are rebuilt at once."""
+    updated = db.session.execute(
+        sa.update(CacheVersion).where(CacheVersion.id == 1).values(version=CacheVersion.version + 1)
+    )
+    if not updated.rowcount:
+        db.session.add(CacheVersion(id=1, version=2))
+
+
+def upcoming_holiday_closures(
+    slots: list[Slot], today: date, days: int = 60
+) -> list[tuple[date, str, list[Slot]]]:
+    """For staff: (date, holiday key, slots that the holiday removes) in the next ``days``."""
+    closures = []
+    end = today + timedelta(days=days)
+    removed: dict[date, list[Slot]] = {}
+    for occurrence in occurrences(slots, today, end):
+        if occurrence.status == "holiday":
+            removed.setdefault(occurrence.day, []).append(
+                next(s for s in slots if s.id == occurrence.slot_id)
+            )
+    for day, key in holidays_between(today, end).items():
+        closures.append((day, key, removed.get(day, [])))
+    return closures
