@@ -93,10 +93,11 @@ def _migrations_dir():
 
 
 def _register_blueprints(app: Flask) -> None:
-    from kimweb import admin, auth, directory, pages
+    from kimweb import admin, auth, consultations, directory, pages
 
     # Models of every feature must be imported for migrations and create_all.
     from kimweb.auth import models as _auth_models  # noqa: F401
+    from kimweb.consultations import models as _consultations_models  # noqa: F401
     from kimweb.directory import models as _directory_models  # noqa: F401
     from kimweb.pages import models as _pages_models  # noqa: F401
 
@@ -104,6 +105,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(pages.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(directory.bp)
+    app.register_blueprint(consultations.bp)
 
 
 def _register_template_context(app: Flask) -> None:

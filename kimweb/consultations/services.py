@@ -20,8 +20,10 @@ from kimweb.consultations.models import (
     Offer,
     OfferLanguage,
     Slot,
+    SlotException,
     offer_topics,
 )
+from kimweb.directory.models import FocusArea
 from kimweb.extensions import db
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -302,3 +304,143 @@ def upcoming_holiday_closures(
     for day, key in holidays_between(today, end).items():
         closures.append((day, key, removed.get(day, [])))
     return closures
+
+
+# --- saving (every change raises the cache version) ----------------------------------
+
+
+LOCATION_FIELDS = (
+    "name",
+    "street",
+    "postal_code",
+    "town",
+    "municipality",
+    "room",
+    "is_step_free",
+    "accessibility_notes",
+    "transit_hint",
+)
+OFFER_FIELDS = ("organisation_id", "title", "kind", "target_groups", "phone", "email", "notes")
+SLOT_FIELDS = (
+    "location_id",
+    "weekday",
+    "start_time",
+    "end_time",
+    "valid_from",
+    "valid_until",
+)
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.strip() or None
+    return value
+
+
+def save_location(location: Location | None, data: dict[str, Any]) -> Location:
+    location = location or Location()
+    for name in LOCATION_FIELDS:
+        if name in data:
+            setattr(location, name, _clean(data[name]))
+    location.is_step_free = bool(location.is_step_free)
+    db.session.add(location)
+    bump_version()
+    db.session.commit()
+    return location
+
+
+def weeks_text(weeks: Iterable[int | str] | None) -> str:
+    """ "1,3" from [1, 3]; only weeks 1 to 5 are kept."""
+    numbers = sorted({int(w) for w in weeks or [] if str(w).isdigit() and 1 <= int(w) <= 5})
+    return ",".join(str(n) for n in numbers)
+
+
+def save_offer(offer: Offer | None, data: dict[str, Any], slots: list[dict[str, Any]]) -> Offer:
+    """Create or update an offer with its weekly slots (the given list replaces the old one).
+
+    Each slot dict has the SLOT_FIELDS, "weeks" (list of week numbers) and optionally "id"
+    of an existing slot (kept with its exceptions). Check with ``slot_problems`` first.
+    """
+    offer = offer or Offer()
+    for name in OFFER_FIELDS:
+        if name in data:
+            setattr(offer, name, _clean(data[name]))
+    if "languages" in data:
+        offer.languages = list(data["languages"] or [])
+    if "topic_ids" in data:
+        ids = [int(i) for i in data["topic_ids"] or []]
+        offer.topics = (
+            list(db.session.scalars(sa.select(FocusArea).where(FocusArea.id.in_(ids))))
+            if ids
+            else []
+        )
+    existing = {slot.id: slot for slot in offer.slots}
+    kept = []
+    for values in slots:
+        slot = existing.get(values.get("id") or 0) or Slot()
+        for name in SLOT_FIELDS:
+            setattr(slot, name, values.get(name))
+        slot.weeks_of_month = weeks_text(values.get("weeks"))
+        kept.append(slot)
+    offer.slots = kept
+    db.session.add(offer)
+    bump_version()
+    db.session.commit()
+    return offer
+
+
+def delete_offer(offer: Offer) -> None:
+    db.session.delete(offer)
+    bump_version()
+    db.session.commit()
+
+
+def save_exception(
+    slot: Slot,
+    day: date,
+    is_cancelled: bool,
+    reason: str | None,
+    start_time: time | None = None,
+    end_time: time | None = None,
+) -> SlotException:
+    """Cancel one date of ``slot`` or move its times; one exception per slot and date."""
+    exception = db.session.scalar(
+        sa.select(SlotException).where(SlotException.slot_id == slot.id, SlotException.date == day)
+    ) or SlotException(slot_id=slot.id, date=day)
+    exception.is_cancelled = is_cancelled
+    exception.reason = _clean(reason)
+    exception.start_time = None if is_cancelled else start_time
+    exception.end_time = None if is_cancelled else end_time
+    db.session.add(exception)
+    bump_version()
+    db.session.commit()
+    return exception
+
+
+def delete_exception(exception: SlotException) -> None:
+    db.session.delete(exception)
+    bump_version()
+    db.session.commit()
+
+
+def all_slots() -> list[Slot]:
+    return load_slots(TimetableFilter())
+
+
+def locations() -> list[Location]:
+    return list(
+        db.session.scalars(sa.select(Location).order_by(Location.municipality, Location.name))
+    )
+
+
+def offers() -> list[Offer]:
+    return list(
+        db.session.scalars(
+            sa.select(Offer)
+            .options(
+                so.selectinload(Offer.slots).selectinload(Slot.exceptions),
+                so.joinedload(Offer.organisation),
+            )
+            .order_by(Offer.title)
+        ).unique()
+    )

@@ -1,0 +1,5 @@
+"""The public open-consultation timetable and its editing by staff."""
+
+from kimweb.consultations.views import bp
+
+__all__ = ["bp"]
