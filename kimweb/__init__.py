@@ -106,6 +106,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin.bp)
     app.register_blueprint(directory.bp)
     app.register_blueprint(consultations.bp)
+    from kimweb.consultations import api
+
+    app.register_blueprint(api.bp)
 
 
 def _register_template_context(app: Flask) -> None:
@@ -128,6 +131,9 @@ def _register_template_context(app: Flask) -> None:
         """This page in another language (the other query arguments kept)."""
         return request.path + query_string(lang=code)
 
+    # Globals (not context): also visible inside imported macros.
+    app.jinja_env.globals.update(query_string=query_string, language_url=language_url)
+
     @app.context_processor
     def _layout_context() -> dict[str, Any]:
         locale = str(get_locale() or "de")
@@ -143,6 +149,4 @@ def _register_template_context(app: Flask) -> None:
                 "phone": app.config.get("KIMWEB_OFFICE_PHONE"),
             },
             "endpoint": request.endpoint or "",
-            "language_url": language_url,
-            "query_string": query_string,
         }

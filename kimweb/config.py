@@ -77,6 +77,14 @@ class Config:
         )
         self.KIMWEB_OFFICE_EMAIL = os.environ.get("KIMWEB_OFFICE_EMAIL", "").strip() or None
         self.KIMWEB_OFFICE_PHONE = os.environ.get("KIMWEB_OFFICE_PHONE", "").strip() or None
+        # Origins that may frame /consultations/embed, e.g. "https://www.kreis-dueren.de".
+        self.KIMWEB_EMBED_ORIGINS = [
+            origin.rstrip("/")
+            for origin in os.environ.get("KIMWEB_EMBED_ORIGINS", "").replace(",", " ").split()
+            if origin.startswith(("https://", "http://"))
+            and "'" not in origin
+            and ";" not in origin
+        ]
 
         self.SESSION_COOKIE_NAME = "kimweb_session"
         self.SESSION_COOKIE_HTTPONLY = True

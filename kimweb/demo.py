@@ -6,6 +6,7 @@ import sqlalchemy as sa
 
 from kimweb.auth import services as auth
 from kimweb.auth.models import User
+from kimweb.consultations.demo import seed_consultations
 from kimweb.directory.demo import seed_directory
 from kimweb.extensions import db
 
@@ -33,4 +34,5 @@ def seed_demo() -> list[str]:
         for username, display_name, role in DEMO_USERS
     ]
     seed_directory(users[0])
+    seed_consultations()
     return [user.username for user in users]

@@ -78,6 +78,16 @@ def test_search_page_and_live_fragment(client, entries):
     assert 'hx-swap-oob="innerHTML:#result-status"' in body
 
 
+def test_pages_of_results_keep_the_search(app, client, entries):
+    with app.app_context():
+        for i in range(30):
+            services.save_organisation(None, {"name": f"Beratungsstelle {i:02d}"}, None)
+    html = client.get("/directory/?q=beratungsstelle&kind=").get_data(as_text=True)
+    assert 'href="/directory/?q=beratungsstelle&amp;kind=&amp;page=2"' in html
+    page2 = client.get("/directory/?q=beratungsstelle&page=2").get_data(as_text=True)
+    assert "Beratungsstelle 29" in page2 and "Beratungsstelle 00" not in page2
+
+
 def test_filters_and_folding(client, entries):
     html = client.get(
         f"/directory/?municipality=Nideggen&focus={entries['psy']}&show=contacts"

@@ -3,15 +3,19 @@ checks of staff input, and the version that invalidates cached pages. No Flask r
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
+import qrcode
+import qrcode.image.svg
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from kimweb.consultations.holidays import holiday_key, holidays_between
 from kimweb.consultations.models import (
@@ -27,6 +31,15 @@ from kimweb.directory.models import FocusArea
 from kimweb.extensions import db
 
 BERLIN = ZoneInfo("Europe/Berlin")
+WEEKDAY_NAMES = {
+    0: _l("Monday"),
+    1: _l("Tuesday"),
+    2: _l("Wednesday"),
+    3: _l("Thursday"),
+    4: _l("Friday"),
+    5: _l("Saturday"),
+    6: _l("Sunday"),
+}
 
 
 class SlotLike(Protocol):
@@ -444,3 +457,111 @@ def offers() -> list[Offer]:
             .order_by(Offer.title)
         ).unique()
     )
+
+
+# --- what the pages show ------------------------------------------------------------
+
+
+def describe_slot(slot: Slot) -> str:
+    """ "Monday 10:00–12:00, Rathaus Jülich" (weekday in the current language)."""
+    place = f", {slot.location.name}" if slot.location else ""
+    weeks = f" ({', '.join(f'{w}.' for w in slot.weeks)})" if slot.weeks else ""
+    return (
+        f"{WEEKDAY_NAMES[slot.weekday]}{weeks} {slot.start_time:%H:%M}–{slot.end_time:%H:%M}{place}"
+    )
+
+
+def weekly_overview(slots: list[Slot]) -> list[tuple[int, list[Slot]]]:
+    """(weekday, slots of that weekday in time order) for the weekdays that have slots."""
+    week: dict[int, list[Slot]] = {}
+    for slot in sorted(slots, key=lambda s: (s.weekday, s.start_time, s.end_time, s.id)):
+        week.setdefault(slot.weekday, []).append(slot)
+    return sorted(week.items())
+
+
+def exception_input_problem(
+    slot: Slot, day: date, is_cancelled: bool, start: time | None, end: time | None
+) -> tuple[str, str] | None:
+    """(field, message) when an exception cannot be saved like this, or None."""
+    problem = exception_problem(slot, day)
+    if problem:
+        return "date", problem
+    if not is_cancelled:
+        if start is None or end is None:
+            return "start_time", _("Please enter the other times.")
+        if end <= start:
+            return "end_time", _("The end must be after the start.")
+    return None
+
+
+def upcoming_exceptions(today: date) -> list[SlotException]:
+    return list(
+        db.session.scalars(
+            sa.select(SlotException)
+            .where(SlotException.date >= today)
+            .options(so.joinedload(SlotException.slot).joinedload(Slot.offer))
+            .order_by(SlotException.date)
+        )
+    )
+
+
+SCHEMA_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def schema_org_places(slots: list[Slot], today: date | None = None) -> list[dict[str, Any]]:
+    """schema.org Place objects with their opening hours, for JSON-LD in the pages."""
+    today = today or now_in_berlin().date()
+    by_place: dict[int, list[Slot]] = {}
+    for slot in slots:
+        if slot.location is not None:
+            by_place.setdefault(slot.location.id, []).append(slot)
+    places = []
+    for place_slots in by_place.values():
+        place = place_slots[0].location
+        specials = [
+            {
+                "@type": "OpeningHoursSpecification",
+                "validFrom": o.day.isoformat(),
+                "validThrough": o.day.isoformat(),
+                **(
+                    {"opens": f"{o.start:%H:%M}", "closes": f"{o.end:%H:%M}"}
+                    if o.takes_place
+                    else {"opens": "00:00", "closes": "00:00"}
+                ),
+            }
+            for o in occurrences(place_slots, today, today + timedelta(days=27))
+            if o.status != "regular"
+        ]
+        places.append(
+            {
+                "@context": "https://schema.org",
+                "@type": "Place",
+                "name": place.name,
+                "address": {
+                    "@type": "PostalAddress",
+                    "streetAddress": place.street,
+                    "postalCode": place.postal_code,
+                    "addressLocality": place.town or place.municipality,
+                    "addressCountry": "DE",
+                },
+                "openingHoursSpecification": [
+                    {
+                        "@type": "OpeningHoursSpecification",
+                        "dayOfWeek": f"https://schema.org/{SCHEMA_DAYS[s.weekday]}",
+                        "opens": f"{s.start_time:%H:%M}",
+                        "closes": f"{s.end_time:%H:%M}",
+                        **({"validFrom": s.valid_from.isoformat()} if s.valid_from else {}),
+                        **({"validThrough": s.valid_until.isoformat()} if s.valid_until else {}),
+                    }
+                    for s in place_slots
+                ],
+                "specialOpeningHoursSpecification": specials,
+            }
+        )
+    return places
+
+
+def qr_data_uri(url: str) -> str:
+    """A QR code for ``url`` as an SVG data URI (allowed by the CSP's img-src data:)."""
+    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=10, border=2)
+    return "data:image/svg+xml;base64," + base64.b64encode(image.to_string()).decode()

@@ -97,8 +97,3 @@ def calendar() -> Response:
 @login_required
 def meetings() -> Response:
     return _coming("meetings")
-
-
-@bp.get("/consultations/")
-def consultations() -> Response:
-    return render_page("pages/coming.html", title=_l("Consultation hours"))

@@ -1,0 +1,64 @@
+"""Rendered public pages, kept per worker until the timetable changes or a minute passes.
+
+The key holds the timetable's version (raised by every change, so a change shows at once),
+the language, the filters and the current minute ("open now" moves with the clock). Each
+page gets an ETag, so a browser that has it gets 304 Not Modified.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from threading import Lock
+
+from flask import Response, request
+
+MAX_PAGES = 512
+
+
+class PageCache:
+    def __init__(self, size: int = MAX_PAGES) -> None:
+        self.size = size
+        self.pages: OrderedDict[Hashable, tuple[bytes, str]] = OrderedDict()
+        self.lock = Lock()
+
+    def get(self, key: Hashable) -> tuple[bytes, str] | None:
+        with self.lock:
+            page = self.pages.get(key)
+            if page is not None:
+                self.pages.move_to_end(key)
+            return page
+
+    def put(self, key: Hashable, page: tuple[bytes, str]) -> None:
+        with self.lock:
+            self.pages[key] = page
+            self.pages.move_to_end(key)
+            while len(self.pages) > self.size:
+                self.pages.popitem(last=False)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.pages.clear()
+
+
+pages = PageCache()
+
+
+def cached_response(key: Hashable, render: Callable[[], Response], max_age: int = 60) -> Response:
+    """The cached page for ``key`` (rendered once), answered with ETag and 304 support."""
+    page = pages.get(key)
+    if page is None:
+        response = render()
+        if response.status_code != 200:
+            return response  # errors are not kept
+        body = response.get_data()
+        page = (body, hashlib.sha1(body, usedforsecurity=False).hexdigest()[:24])
+        pages.put(key, page)
+    body, etag = page
+    response = Response(body, mimetype="text/html")
+    response.set_etag(etag)
+    response.cache_control.public = True
+    response.cache_control.max_age = max_age
+    response.vary.update({"HX-Request", "Cookie", "Accept-Language"})
+    return response.make_conditional(request)
