@@ -13,7 +13,7 @@ from flask import Flask, request
 from flask_babel import get_locale
 
 from kimweb.config import INSTANCE_DIR, Config
-from kimweb.extensions import babel, csrf, db, htmx_extension, login_manager, migrate
+from kimweb.extensions import babel, compress, csrf, db, htmx_extension, login_manager, migrate
 
 # htmx settings: no eval, no inline styles, same-origin only, no history snapshots;
 # 409 and 422 answers carry a form with messages and are swapped like 2xx.
@@ -83,6 +83,7 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     htmx_extension.init_app(app)
+    compress.init_app(app)
     app.before_request(remember_requested_language)
 
 

@@ -98,6 +98,15 @@ class Config:
         self.WTF_CSRF_TIME_LIMIT = None  # valid as long as the session
         self.WTF_CSRF_HEADERS = ["X-CSRFToken"]
         self.MAX_CONTENT_LENGTH = 10 * 1024 * 1024
+        # Text answers are compressed (gzip); cached public pages are stored compressed.
+        self.COMPRESS_ALGORITHM = ["gzip"]
+        self.COMPRESS_ALGORITHM_STREAMING = ["gzip"]
+        self.COMPRESS_LEVEL = 6
+        self.COMPRESS_MIMETYPES = [
+            "text/html", "text/css", "text/javascript", "application/javascript",
+            "application/json", "text/calendar", "text/vcard", "text/csv", "image/svg+xml",
+        ]
+        self.SEND_FILE_MAX_AGE_DEFAULT = 3600
         self.BABEL_DEFAULT_LOCALE = "de"
         self.BABEL_DEFAULT_TIMEZONE = "Europe/Berlin"
         self.BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")

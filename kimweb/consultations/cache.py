@@ -7,6 +7,7 @@ page gets an ETag, so a browser that has it gets 304 Not Modified.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
@@ -20,17 +21,17 @@ MAX_PAGES = 512
 class PageCache:
     def __init__(self, size: int = MAX_PAGES) -> None:
         self.size = size
-        self.pages: OrderedDict[Hashable, tuple[bytes, str]] = OrderedDict()
+        self.pages: OrderedDict[Hashable, tuple[bytes, bytes, str]] = OrderedDict()
         self.lock = Lock()
 
-    def get(self, key: Hashable) -> tuple[bytes, str] | None:
+    def get(self, key: Hashable) -> tuple[bytes, bytes, str] | None:
         with self.lock:
             page = self.pages.get(key)
             if page is not None:
                 self.pages.move_to_end(key)
             return page
 
-    def put(self, key: Hashable, page: tuple[bytes, str]) -> None:
+    def put(self, key: Hashable, page: tuple[bytes, bytes, str]) -> None:
         with self.lock:
             self.pages[key] = page
             self.pages.move_to_end(key)
@@ -53,10 +54,17 @@ def cached_response(key: Hashable, render: Callable[[], Response], max_age: int 
         if response.status_code != 200:
             return response  # errors are not kept
         body = response.get_data()
-        page = (body, hashlib.sha1(body, usedforsecurity=False).hexdigest()[:24])
+        etag = hashlib.sha1(body, usedforsecurity=False).hexdigest()[:24]
+        page = (body, gzip.compress(body, compresslevel=6, mtime=0), etag)
         pages.put(key, page)
-    body, etag = page
-    response = Response(body, mimetype="text/html")
+    body, compressed, etag = page
+    if "gzip" in request.accept_encodings:
+        response = Response(compressed, mimetype="text/html")
+        response.headers["Content-Encoding"] = "gzip"
+        etag += "-gz"
+    else:
+        response = Response(body, mimetype="text/html")
+    response.vary.add("Accept-Encoding")
     response.set_etag(etag)
     response.cache_control.public = True
     response.cache_control.max_age = max_age

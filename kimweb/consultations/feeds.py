@@ -18,6 +18,7 @@ from kimweb.i18n import LANGUAGES
 
 CALENDAR_NAME = "Offene Sprechstunden – Kreis Düren"
 PRODID = "-//kimweb//Sprechstunden//DE"
+CALENDAR_UID = "sprechstunden@kimweb"
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 KIND_LABELS = {
     "walk_in": _l("Open consultation hours (no appointment needed)"),
@@ -43,15 +44,22 @@ def ics_feed(slots: list[Slot], start: date, end: date, now: datetime) -> bytes:
     calendar has the matching VTIMEZONE, so clients keep 10:00 as 10:00 across DST changes.
     """
     calendar = Calendar.new(
-        prodid=PRODID, method="PUBLISH", name=CALENDAR_NAME, refresh_interval=timedelta(hours=6)
+        prodid=PRODID,
+        method="PUBLISH",
+        name=CALENDAR_NAME,
+        uid=CALENDAR_UID,
+        refresh_interval=timedelta(hours=6),
     )
-    calendar.add("x-published-ttl", timedelta(hours=6))
+    calendar.add("x-published-ttl", "PT6H")  # the older name of REFRESH-INTERVAL
     by_id = {slot.id: slot for slot in slots}
     stamp = now.astimezone(UTC)
     for occurrence in occurrences(slots, start, end):
         if occurrence.takes_place:
             calendar.add_component(_event(by_id[occurrence.slot_id], occurrence, stamp))
-    calendar.add_missing_timezones(first_date=start - timedelta(days=1), last_date=end)
+    # Whole years around the range: a VTIMEZONE with both CET and CEST for every client.
+    calendar.add_missing_timezones(
+        first_date=date(start.year - 1, 1, 1), last_date=date(end.year + 2, 1, 1)
+    )
     return calendar.to_ical()
 
 
@@ -291,7 +299,7 @@ def _schemas() -> dict[str, Any]:
                 "weeks_of_month": {
                     "type": "array",
                     "items": {"type": "integer", "minimum": 1, "maximum": 5},
-                    "description": "Only these weeks of the month (1 = days 1-7); empty: every week.",
+                    "description": "Only these weeks of the month (1: days 1-7); empty: all.",
                 },
                 "location": {"oneOf": [_ref("Location"), {"type": "null"}]},
                 "exceptions": {"type": "array", "items": _ref("SlotException")},
