@@ -22,6 +22,7 @@ from kimweb import create_app
 from kimweb.auth import services as auth
 from kimweb.auth.models import User
 from kimweb.config import TestConfig
+from kimweb.consultations.cache import pages as page_cache
 from kimweb.directory.services import ensure_builtin_focus_areas
 from kimweb.extensions import db
 
@@ -96,6 +97,7 @@ def app(database_url: str) -> Iterator[Flask]:
     app = create_app(TestConfig(database_url))
     with app.app_context():
         empty_tables()
+    page_cache.clear()  # rendered pages of an earlier test's data
     yield app
     with app.app_context():
         db.session.remove()

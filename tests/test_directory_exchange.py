@@ -457,7 +457,7 @@ def test_parse_rejects_values_too_long_for_the_database(english):
 def test_parse_empty_and_headless_files(english):
     assert exchange.parse_csv(b"").problems == ["The file is empty."]
     assert exchange.parse_csv(b"\r\n;;\r\n").rows == []
-    preview = exchange.parse_csv("Name;Telefon\nAnna;02421 555-1\n".encode())
+    preview = exchange.parse_csv(b"Name;Telefon\nAnna;02421 555-1\n")
     assert "The file has no column for the organisation." in preview.problems
     assert preview.rows[0].problems == ["Line 2: the organisation is missing."]
 
