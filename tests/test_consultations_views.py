@@ -276,3 +276,13 @@ def test_manage_lists_holiday_closures(client, login_as, timetable):
     html = client.get("/consultations/manage/").get_data(as_text=True)
     assert "1. Weihnachtstag" in html or "Christmas Day" in html
     assert "Offene Sprechstunde Aufenthaltsrecht" in html
+
+
+def test_one_time_to_the_calendar(client, timetable):
+    from icalendar import Calendar
+
+    html = client.get("/consultations/").get_data(as_text=True)
+    assert f'href="/consultations.ics?slot={timetable["monday"]}"' in html
+    feed = Calendar.from_ical(client.get(f"/consultations.ics?slot={timetable['monday']}").data)
+    starts = {event.decoded("DTSTART").weekday() for event in feed.walk("VEVENT")}
+    assert starts == {0}

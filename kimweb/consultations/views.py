@@ -148,9 +148,11 @@ def poster() -> Response:
 def ics() -> Response:
     _form, filters = _filters()
     now = services.now_in_berlin()
-    body = feeds.ics_feed(
-        services.load_slots(filters), now.date(), now.date() + timedelta(days=FEED_DAYS), now
-    )
+    slots = services.load_slots(filters)
+    one = id_arg("slot")
+    if one:  # "add this time to my calendar" from an entry
+        slots = [slot for slot in slots if slot.id == one]
+    body = feeds.ics_feed(slots, now.date(), now.date() + timedelta(days=FEED_DAYS), now)
     response = Response(body, mimetype="text/calendar")
     response.headers["Content-Disposition"] = 'attachment; filename="sprechstunden.ics"'
     response.cache_control.public = True
