@@ -78,7 +78,7 @@ def test_public_page_shows_the_week(client, timetable):
     response = client.get("/consultations/?lang=de")
     html = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "Montag, 23. November" in html and "Offene Sprechstunde Aufenthaltsrecht" in html
+    assert "Montag, 23. November 2026" in html and "Offene Sprechstunde Aufenthaltsrecht" in html
     assert html.count('class="entry"') + html.count('class="entry ') == 2  # Mon and Thu
     assert "jetzt geöffnet" in html  # Monday 9-12, now 10:30
     assert "application/ld+json" in html and "OpeningHoursSpecification" in html
