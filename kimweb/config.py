@@ -103,8 +103,15 @@ class Config:
         self.COMPRESS_ALGORITHM_STREAMING = ["gzip"]
         self.COMPRESS_LEVEL = 6
         self.COMPRESS_MIMETYPES = [
-            "text/html", "text/css", "text/javascript", "application/javascript",
-            "application/json", "text/calendar", "text/vcard", "text/csv", "image/svg+xml",
+            "text/html",
+            "text/css",
+            "text/javascript",
+            "application/javascript",
+            "application/json",
+            "text/calendar",
+            "text/vcard",
+            "text/csv",
+            "image/svg+xml",
         ]
         self.SEND_FILE_MAX_AGE_DEFAULT = 3600
         self.BABEL_DEFAULT_LOCALE = "de"

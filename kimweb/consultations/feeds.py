@@ -15,6 +15,7 @@ from kimweb.consultations.models import OFFER_KINDS, Location, Offer, Slot, Slot
 from kimweb.consultations.services import Occurrence, occurrences
 from kimweb.directory.vocabulary import LANGUAGE_CODES, MUNICIPALITIES, language_name
 from kimweb.i18n import LANGUAGES
+from kimweb.routing import MAX_ID
 
 CALENDAR_NAME = "Offene Sprechstunden – Kreis Düren"
 PRODID = "-//kimweb//Sprechstunden//DE"
@@ -27,7 +28,6 @@ KIND_LABELS = {
 }
 MAX_DAYS = 56
 DEFAULT_DAYS = 28
-MAX_ID = 2_147_483_647
 
 
 def _hhmm(moment: time | None) -> str | None:

@@ -32,15 +32,7 @@ OFFER_KINDS = {
     "phone": _l("Phone hours"),
     "appointment": _l("By appointment only"),
 }
-WEEKDAYS = {
-    0: _l("Monday"),
-    1: _l("Tuesday"),
-    2: _l("Wednesday"),
-    3: _l("Thursday"),
-    4: _l("Friday"),
-    5: _l("Saturday"),
-    6: _l("Sunday"),
-}
+WEEKDAYS = services.WEEKDAY_NAMES
 WEEKS = {1: _l("1st"), 2: _l("2nd"), 3: _l("3rd"), 4: _l("4th"), 5: _l("5th")}
 
 

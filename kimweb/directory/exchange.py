@@ -276,17 +276,7 @@ HEADER_ALIASES = {
     "verified_on": ("Zuletzt geprüft", "Last checked"),  # read, not imported
 }
 PERSON_FIELDS = ("name", "function", "room", "mobile", "office_hours", "is_publishable")
-CONTACT_KEYS = (
-    "name",
-    "function",
-    "room",
-    "phone",
-    "mobile",
-    "email",
-    "office_hours",
-    "languages",
-    "is_publishable",
-)
+CONTACT_KEYS = tuple(name for name in services.CONTACT_FIELDS if name != "organisation_id")
 ORGANISATION_KEYS = (
     "short_name",
     "kind",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -225,47 +226,47 @@ def apply_contact(contact: Contact, data: dict[str, Any]) -> None:
         contact.is_publishable = bool(data["is_publishable"])
 
 
+def _save(
+    entry: Organisation | Contact,
+    created: bool,
+    apply: Callable[[Any, dict[str, Any]], None],
+    data: dict[str, Any],
+    user: User | None,
+    action: str | None,
+) -> None:
+    """Apply ``data`` to ``entry``, record what changed, refresh the index, commit."""
+    before = {} if created else snapshot(entry)
+    if created:
+        db.session.add(entry)
+    apply(entry, data)
+    db.session.flush()
+    changes = diff(before, snapshot(entry))
+    if created or changes:
+        record(entry, user, action or ("created" if created else "updated"), changes)
+        if isinstance(entry, Organisation):
+            reindex_organisation(entry)
+        else:
+            db.session.refresh(entry, ["organisation"])
+            reindex_contact(entry)
+    db.session.commit()
+
+
 def save_organisation(
     org: Organisation | None, data: dict[str, Any], user: User | None, action: str | None = None
 ) -> Organisation:
     """Create or update an organisation, record what changed, refresh the index."""
-    created = org is None
-    if created:
-        org = Organisation(verified_on=date.today())
-        db.session.add(org)
-        before: dict[str, Any] = {}
-    else:
-        before = snapshot(org)
-    apply_organisation(org, data)
-    db.session.flush()
-    changes = diff(before, snapshot(org))
-    if created or changes:
-        record(org, user, action or ("created" if created else "updated"), changes)
-        reindex_organisation(org)
-    db.session.commit()
-    return org
+    entry = org or Organisation(verified_on=date.today())
+    _save(entry, org is None, apply_organisation, data, user, action)
+    return entry
 
 
 def save_contact(
     contact: Contact | None, data: dict[str, Any], user: User | None, action: str | None = None
 ) -> Contact:
     """Create or update a contact person, record what changed, refresh the index."""
-    created = contact is None
-    if created:
-        contact = Contact(verified_on=date.today())
-        db.session.add(contact)
-        before: dict[str, Any] = {}
-    else:
-        before = snapshot(contact)
-    apply_contact(contact, data)
-    db.session.flush()
-    changes = diff(before, snapshot(contact))
-    if created or changes:
-        record(contact, user, action or ("created" if created else "updated"), changes)
-        db.session.refresh(contact, ["organisation"])
-        reindex_contact(contact)
-    db.session.commit()
-    return contact
+    entry = contact or Contact(verified_on=date.today())
+    _save(entry, contact is None, apply_contact, data, user, action)
+    return entry
 
 
 def set_archived(entry: Organisation | Contact, archived: bool, user: User | None) -> None:
