@@ -70,7 +70,8 @@ def _public_headers(response: Response) -> Response:
     response.headers["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
     response.headers["Access-Control-Allow-Headers"] = "Accept, Accept-Language, Content-Type"
     response.headers["Access-Control-Max-Age"] = "86400"
-    response.headers["Cache-Control"] = "public, max-age=60"
+    # Caches may keep it but must ask again: a staff change shows at once.
+    response.headers["Cache-Control"] = "public, no-cache"
     response.vary.add("Accept-Language")
     # The app remembers ?lang in the session; a public, cacheable answer sets no cookie.
     session.modified = False

@@ -46,8 +46,12 @@ class PageCache:
 pages = PageCache()
 
 
-def cached_response(key: Hashable, render: Callable[[], Response], max_age: int = 60) -> Response:
-    """The cached page for ``key`` (rendered once), answered with ETag and 304 support."""
+def cached_response(key: Hashable, render: Callable[[], Response]) -> Response:
+    """The cached page for ``key`` (rendered once), answered with ETag and 304 support.
+
+    Browsers and proxies may keep the page but must revalidate it ("no-cache"): a staff
+    change shows at once, and an unchanged page costs a 304 without a body.
+    """
     page = pages.get(key)
     if page is None:
         response = render()
@@ -67,6 +71,6 @@ def cached_response(key: Hashable, render: Callable[[], Response], max_age: int 
     response.vary.add("Accept-Encoding")
     response.set_etag(etag)
     response.cache_control.public = True
-    response.cache_control.max_age = max_age
+    response.cache_control.no_cache = True
     response.vary.update({"HX-Request", "Cookie", "Accept-Language"})
     return response.make_conditional(request)

@@ -156,7 +156,7 @@ def ics() -> Response:
     response = Response(body, mimetype="text/calendar")
     response.headers["Content-Disposition"] = 'attachment; filename="sprechstunden.ics"'
     response.cache_control.public = True
-    response.cache_control.max_age = 300
+    response.cache_control.no_cache = True
     return response
 
 
