@@ -136,3 +136,37 @@ def test_sign_in_log_for_admins(client, login_as, make_user):
     login_as("admin")
     html = client.get("/admin/sign-ins").get_data(as_text=True)
     assert "protokolliert" in html and "falsches passwort" not in html
+
+
+def test_start_page_shows_what_needs_attention(app, client, login_as):
+    from datetime import date, time, timedelta
+
+    from kimweb.consultations import services as timetable
+    from kimweb.directory import services as directory
+
+    login_as("staff")
+    assert "Every entry has been checked" in client.get("/?lang=en").get_data(as_text=True)
+    with app.app_context():
+        org = directory.save_organisation(None, {"name": "Alte Beratungsstelle"}, None)
+        directory.mark_verified(org, None, today=date(2020, 1, 1))
+        place = timetable.save_location(None, {"name": "Rathaus", "municipality": "Titz"})
+        day = date.today() + timedelta(days=3)
+        offer = timetable.save_offer(
+            None,
+            {"organisation_id": org.id, "title": "Sprechstunde Titz"},
+            [
+                {
+                    "location_id": place.id,
+                    "weekday": day.weekday(),
+                    "start_time": time(9),
+                    "end_time": time(10),
+                    "valid_from": None,
+                    "valid_until": None,
+                    "weeks": [],
+                }
+            ],
+        )
+        timetable.save_exception(offer.slots[0], day, True, "Krankheit")
+    html = client.get("/?lang=en").get_data(as_text=True)
+    assert "1 entry has not been checked for a year." in html and "Alte Beratungsstelle" in html
+    assert "Sprechstunde Titz" in html and "Krankheit" in html

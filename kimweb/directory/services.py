@@ -589,3 +589,10 @@ def take_upload(token: str, user: User) -> ImportUpload | None:
     return db.session.scalar(
         sa.select(ImportUpload).where(ImportUpload.token == token, ImportUpload.user_id == user.id)
     )
+
+
+def needs_checking_summary(limit: int = 5) -> tuple[int, list[Hit]]:
+    """How many active entries need checking, and the ``limit`` first of them by name."""
+    query = search_query(DirectoryQuery(needs_check=True))
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
+    return total, load_hits(list(db.session.scalars(query.limit(limit))))

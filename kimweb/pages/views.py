@@ -10,6 +10,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 
+from kimweb.consultations import services as timetable
+from kimweb.directory import services as directory
 from kimweb.htmx import render_page, wants_fragment
 from kimweb.pages import services
 from kimweb.pages.forms import FeedbackForm
@@ -23,7 +25,14 @@ ASSESSMENT = {"date": date(2026, 11, 21), "review": date(2027, 11, 21)}
 @bp.get("/")
 @login_required
 def index() -> Response:
-    return render_page("pages/index.html")
+    to_check, first_to_check = directory.needs_checking_summary()
+    today = timetable.now_in_berlin().date()
+    return render_page(
+        "pages/index.html",
+        to_check=to_check,
+        first_to_check=first_to_check,
+        exceptions=[e for e in timetable.upcoming_exceptions(today) if (e.date - today).days < 14],
+    )
 
 
 @bp.get("/health")
