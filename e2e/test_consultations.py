@@ -630,7 +630,9 @@ def test_offer_form_rows_in_place_and_end_before_start(page: Page):
     page.fill("#slots-0-end_time", "15:00")
     page.get_by_role("button", name="Speichern").click()
     expect(page).to_have_url(re.compile(r"/consultations/manage/$"))
-    expect(page.locator(".hit", has_text="Sprechstunde Probe")).to_contain_text("14:00")
+    expect(page.locator(".hit", has_text="Sprechstunde Probe")).to_contain_text(
+        "Mittwoch (3.) 12:00–15:00"
+    )
 
 
 def test_offer_form_error_summary_names_slot_errors(page: Page):
