@@ -79,6 +79,11 @@ def visitor(browser: Browser, live_server: str, **options) -> Iterator[BrowserCo
     assert errors == [], f"console errors: {errors}"
 
 
+def feed_link(page: Page):
+    """The page's link to the whole (filtered) iCalendar feed."""
+    return results(page).locator("a[href*='consultations.ics']:not([href*='slot='])")
+
+
 def entry_of(page: Page, day_index: int, title: str):
     return days(page).nth(day_index).locator("li.entry", has_text=title)
 
@@ -181,14 +186,18 @@ def test_filters_work_without_javascript(browser, live_server):
         page = context.new_page()
         page.goto("/consultations/?lang=de")
         page.select_option("#municipality", "Jülich")
+        page.select_option("#topic", label="Aufenthaltsrecht")
         page.select_option("#kind", "walk_in")
         page.get_by_role("button", name="Anzeigen").click()
         expect(page).to_have_url(JUELICH)
-        expect(page).to_have_url(re.compile(r"kind=walk_in"))
+        expect(page).to_have_url(re.compile(r"topic=\d+.*kind=walk_in"))
         expect(page.locator("#municipality")).to_have_value("Jülich")
         expect(days(page)).to_have_count(7)
-        texts = results(page).locator(".entry__facts").all_inner_texts()
-        assert texts and all("Jülich" in text for text in texts), texts
+        entries = results(page).locator("li.entry")
+        expect(entries.filter(has_text="Aufenthaltsrecht in Jülich").first).to_be_visible()
+        for text in entries.all_inner_texts():
+            assert "Jülich" in text and "Aufenthaltsrecht" in text, text
+        page.select_option("#topic", "")
         page.select_option("#language", "uk")
         page.get_by_role("button", name="Anzeigen").click()
         expect(page).to_have_url(re.compile(r"language=uk"))
@@ -295,6 +304,102 @@ def test_cancelled_date_shows_cancelled_with_reason(page: Page):
     expect(entry.locator(".entry__reason")).to_have_text("Hinweis: Urlaub")
     expect(entry.locator(".entry__time del")).to_be_visible()
     check_axe(page)
+
+
+def test_done_when_a_ukrainian_visitor_on_a_phone_finds_hours_in_juelich(page: Page):
+    """The issue's "Done when": in Ukrainian on a phone-sized screen, walk-in hours for
+    residence questions in Jülich this week, holidays shown, into the phone's calendar."""
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.goto("/consultations/?lang=uk")
+    expect(page.locator("html")).to_have_attribute("lang", "uk")
+    value = str(
+        next(
+            topic["id"]
+            for offer in api(page)["offers"]
+            for topic in offer["topics"]
+            if topic["key"] == "residence"
+        )
+    )
+    page.select_option("#municipality", "Jülich")
+    page.select_option("#topic", value)
+    page.select_option("#kind", "walk_in")
+    expect(page).to_have_url(re.compile(rf"topic={value}"))
+    expect(page).to_have_url(re.compile(r"kind=walk_in"))
+    entries = results(page).locator("li.entry")
+    expect(entries.first).to_be_visible()
+    titles = {t.strip() for t in entries.locator(".entry__title strong").all_inner_texts()}
+    assert "Offene Sprechstunde Aufenthaltsrecht in Jülich" in titles, titles
+    assert all("Jülich" in text for text in entries.locator(".entry__facts").all_inner_texts())
+    assert no_horizontal_scroll(page)
+    # A public holiday in these days closes everything and says so.
+    today = berlin_now().date()
+    for i in range(7):
+        day = days(page).nth(i)
+        if holiday_key(today + timedelta(days=i)):
+            expect(day.locator(".day__holiday")).to_be_visible()
+            expect(day.locator("li.entry")).to_have_count(0)
+        else:
+            expect(day.locator(".day__holiday")).to_have_count(0)
+    # Into the phone's calendar: the feed keeps the filters; Berlin times with VTIMEZONE.
+    with page.expect_download() as info:
+        feed_link(page).click()
+    calendar = Calendar.from_ical(Path(info.value.path()).read_bytes())
+    events = calendar.walk("VEVENT")
+    assert events, "empty feed"
+    summaries = {str(event["SUMMARY"]).split(" – ")[0] for event in events}
+    assert summaries <= titles, f"the feed has offers the filtered page does not show: {summaries}"
+    assert all("Jülich" in str(event.get("LOCATION", "")) for event in events)
+    assert all(event["DTSTART"].params.get("TZID") == "Europe/Berlin" for event in events)
+    assert any(tz["TZID"] == "Europe/Berlin" for tz in calendar.walk("VTIMEZONE"))
+    # One time of one offer, from its entry.
+    entry = entries.filter(has_text="Offene Sprechstunde Aufenthaltsrecht in Jülich").first
+    one = entry.locator(".entry__calendar a[href*='consultations.ics']")
+    if one.count():
+        slot = re.search(r"slot=(\d+)", one.get_attribute("href")).group(1)
+        with page.expect_download() as info:
+            one.click()
+        events = Calendar.from_ical(Path(info.value.path()).read_bytes()).walk("VEVENT")
+        assert events and all(str(e["UID"]).startswith(f"slot-{slot}-") for e in events)
+    check_axe(page)
+
+
+def same_minute_pair(first: Page, second: Page, url: str) -> None:
+    """``first`` then ``second`` open ``url`` within one minute (the page cache's key)."""
+    for _ in range(3):
+        before = berlin_now().strftime("%H:%M")
+        first.goto(url)
+        second.goto(url)
+        if berlin_now().strftime("%H:%M") == before:
+            return
+    pytest.fail("could not load both pages within one minute")
+
+
+def test_staff_and_visitors_never_share_a_cached_page(page: Page, browser, live_server):
+    """The server keeps rendered pages; a visitor must never get a staff member's page
+    (name, menu, CSRF token) and staff never a visitor's page."""
+    sign_in(page, "admin")
+    with visitor(browser, live_server) as context:
+        public = context.new_page()
+        same_minute_pair(page, public, "/consultations/?lang=de&kind=walk_in&language=fa")
+        expect(page.locator("#user-menu")).to_contain_text("Andrea Admin")
+        leaked = public.locator("#user-menu").count()
+        assert leaked == 0 and "Andrea Admin" not in public.content(), (
+            "APP BUG: an anonymous visitor got the page rendered for the signed-in admin "
+            "(user menu 'Andrea Admin', admin links, her CSRF token in hx-headers): "
+            "kimweb/consultations/views.py _page_key() keys the server-side page cache "
+            "(kimweb/consultations/cache.py) by version, language, filters, htmx and minute, "
+            "but not by who is signed in, while base.html renders the user menu and "
+            "csrf_token() into every page"
+        )
+        expect(public.locator(".site-header__login")).to_be_visible()
+
+        same_minute_pair(public, page, "/consultations/?lang=de&kind=walk_in&language=ar")
+        expect(public.locator(".site-header__login")).to_be_visible()
+        assert page.locator("#user-menu").count() == 1, (
+            "APP BUG: the signed-in admin got the page cached for an anonymous visitor "
+            "(no user menu, 'Anmelden' link): the page cache key in "
+            "kimweb/consultations/views.py _page_key() ignores the signed-in user"
+        )
 
 
 # --- nine languages -------------------------------------------------------------------
@@ -524,7 +629,7 @@ def test_staff_cancellation_shows_at_once_on_page_feed_and_api(page: Page, brows
 
         # The feed: downloaded from the page's link, the date is gone, the others stay.
         with public.expect_download() as info:
-            public.get_by_role("link", name=re.compile("iCalendar")).click()
+            feed_link(public).click()
         calendar = Calendar.from_ical(Path(info.value.path()).read_bytes())
         uids = {str(event["UID"]) for event in calendar.walk("VEVENT")}
         assert uid not in uids, f"cancelled date still in the feed: {uid}"
