@@ -133,7 +133,11 @@ def _register_template_context(app: Flask) -> None:
         return request.path + query_string(lang=code)
 
     # Globals (not context): also visible inside imported macros.
-    app.jinja_env.globals.update(query_string=query_string, language_url=language_url)
+    from kimweb.forms import error_summary
+
+    app.jinja_env.globals.update(
+        query_string=query_string, language_url=language_url, error_summary=error_summary
+    )
 
     @app.context_processor
     def _layout_context() -> dict[str, Any]:

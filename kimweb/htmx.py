@@ -31,8 +31,3 @@ def render_page(
     response = make_response(body, status)
     response.vary.add("HX-Request")
     return response
-
-
-def form_status(form) -> int:
-    """200 for a form shown the first time, 422 for one sent back with errors."""
-    return 422 if form.is_submitted() else 200

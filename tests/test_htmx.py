@@ -39,14 +39,16 @@ def test_htmx_config_meta(client):
     assert {"409", "422"} <= swapped
 
 
-def test_csrf_token_travels_in_htmx_header(client):
-    html = client.get("/login").get_data(as_text=True)
+def test_csrf_token_travels_in_htmx_header(client, login_as):
+    assert "hx-headers" not in client.get("/login").get_data(as_text=True)  # nothing to send
+    login_as("staff")
+    html = client.get("/account/").get_data(as_text=True)
     assert re.search(r"hx-headers='\{\"X-CSRFToken\": \"[^\"]+\"\}'", html)
 
 
 def test_htmx_form_error_is_answered_with_the_fragment(client):
     html = client.get("/accessibility").get_data(as_text=True)
-    token = re.search(r'"X-CSRFToken": "([^"]+)"', html).group(1)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
     response = client.post(
         "/accessibility",
         data={"message": "", "name": "Kim", "email": "nicht-gueltig"},

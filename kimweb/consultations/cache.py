@@ -13,7 +13,8 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from threading import Lock
 
-from flask import Response, request
+from flask import Response, request, session
+from flask_login import current_user
 
 MAX_PAGES = 512
 
@@ -46,12 +47,19 @@ class PageCache:
 pages = PageCache()
 
 
+def shareable() -> bool:
+    """Pages of anonymous visitors without pending messages are the same for everyone."""
+    return not current_user.is_authenticated and not session.get("_flashes")
+
+
 def cached_response(key: Hashable, render: Callable[[], Response]) -> Response:
     """The cached page for ``key`` (rendered once), answered with ETag and 304 support.
 
     Browsers and proxies may keep the page but must revalidate it ("no-cache"): a staff
     change shows at once, and an unchanged page costs a 304 without a body.
     """
+    if not shareable():
+        return render()  # a signed-in user's page has their menu: never share it
     page = pages.get(key)
     if page is None:
         response = render()

@@ -144,7 +144,7 @@ class OfferForm(FlaskForm):
     notes = TextAreaField(
         _l("Notes for the public"), validators=[Optional(), Length(max=2000, message=TOO_LONG)]
     )
-    slots = FieldList(FormField(SlotForm), min_entries=0, max_entries=40)
+    slots = FieldList(FormField(SlotForm), label=_l("Weekly time"), min_entries=0, max_entries=40)
     submit = SubmitField(_l("Save"))
 
     def __init__(self, *args, **kwargs) -> None:

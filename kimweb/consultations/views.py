@@ -22,7 +22,8 @@ from kimweb.consultations.holidays import HOLIDAY_NAMES
 from kimweb.consultations.models import Location, Offer, SlotException
 from kimweb.directory.vocabulary import language_choices
 from kimweb.extensions import db
-from kimweb.htmx import form_status, render_page, wants_fragment
+from kimweb.forms import form_status
+from kimweb.htmx import render_page, wants_fragment
 from kimweb.routing import id_arg
 from kimweb.security import content_security_policy
 
@@ -51,13 +52,18 @@ def _filters() -> tuple[FilterForm, services.TimetableFilter]:
     return form, filters
 
 
-def _page_key(name: str, filters: services.TimetableFilter) -> tuple:
+FILTER_ARGS = ("municipality", "topic", "language", "kind", "location", "slot")
+
+
+def _page_key(name: str) -> tuple:
+    """What a cached page depends on, read from the request alone (no form, no lookups)."""
     now = services.now_in_berlin()
+    args = tuple((arg, request.args.get(arg, "")) for arg in FILTER_ARGS)
     return (
         name,
         services.current_version(),
         str(get_locale()),
-        filters.key(),
+        args,
         wants_fragment(),
         now.strftime("%Y-%m-%d %H:%M"),
     )
@@ -65,9 +71,8 @@ def _page_key(name: str, filters: services.TimetableFilter) -> tuple:
 
 @bp.get("/consultations/")
 def index() -> Response:
-    form, filters = _filters()
-
     def render() -> Response:
+        form, filters = _filters()
         now = services.now_in_berlin()
         slots = services.load_slots(filters)
         days = services.timetable(slots, now.date(), DAYS_SHOWN, now)
@@ -81,21 +86,18 @@ def index() -> Response:
             status=422 if form.errors else 200,
         )
 
-    if form.errors:
-        return render()
-    return cache.cached_response(_page_key("index", filters), render)
+    return cache.cached_response(_page_key("index"), render)
 
 
 @bp.get("/consultations/embed")
 def embed() -> Response:
-    form, filters = _filters()
-
     def render() -> Response:
+        form, filters = _filters()
         now = services.now_in_berlin()
         days = services.timetable(services.load_slots(filters), now.date(), DAYS_SHOWN, now)
         return render_page("consultations/embed.html", days=days, now=now, form=form)
 
-    response = cache.cached_response(_page_key("embed", filters), render)
+    response = cache.cached_response(_page_key("embed"), render)
     origins = current_app.config.get("KIMWEB_EMBED_ORIGINS") or []
     response.headers["Content-Security-Policy"] = content_security_policy(
         frame_ancestors=" ".join(origins) if origins else "'none'"
@@ -120,7 +122,7 @@ def location(location_id: int) -> Response:
             places=services.schema_org_places(slots),
         )
 
-    return cache.cached_response(_page_key("location", filters), render)
+    return cache.cached_response(_page_key(f"location-{place.id}"), render)
 
 
 @bp.get("/consultations/print")

@@ -18,7 +18,8 @@ from kimweb.directory.forms import (
 from kimweb.directory.models import Contact, Organisation
 from kimweb.directory.vocabulary import ORGANISATION_KINDS
 from kimweb.extensions import db
-from kimweb.htmx import form_status, render_page
+from kimweb.forms import form_status
+from kimweb.htmx import render_page
 from kimweb.pagination import paginate
 from kimweb.routing import id_arg
 
