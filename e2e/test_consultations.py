@@ -384,21 +384,14 @@ def test_staff_and_visitors_never_share_a_cached_page(page: Page, browser, live_
         expect(page.locator("#user-menu")).to_contain_text("Andrea Admin")
         leaked = public.locator("#user-menu").count()
         assert leaked == 0 and "Andrea Admin" not in public.content(), (
-            "APP BUG: an anonymous visitor got the page rendered for the signed-in admin "
-            "(user menu 'Andrea Admin', admin links, her CSRF token in hx-headers): "
-            "kimweb/consultations/views.py _page_key() keys the server-side page cache "
-            "(kimweb/consultations/cache.py) by version, language, filters, htmx and minute, "
-            "but not by who is signed in, while base.html renders the user menu and "
-            "csrf_token() into every page"
+            "a visitor must never get a page cached for a signed-in user (menu, CSRF token)"
         )
         expect(public.locator(".site-header__login")).to_be_visible()
 
         same_minute_pair(public, page, "/consultations/?lang=de&kind=walk_in&language=ar")
         expect(public.locator(".site-header__login")).to_be_visible()
         assert page.locator("#user-menu").count() == 1, (
-            "APP BUG: the signed-in admin got the page cached for an anonymous visitor "
-            "(no user menu, 'Anmelden' link): the page cache key in "
-            "kimweb/consultations/views.py _page_key() ignores the signed-in user"
+            "a signed-in user must get their own page, not one cached for visitors"
         )
 
 
@@ -549,10 +542,7 @@ def test_poster_page_on_screen_no_horizontal_scroll_at_320_px(page: Page, lang: 
             .filter(t => !t.parentElement.classList.contains('table-scroll')).length"""
     )
     assert no_horizontal_scroll(page), (
-        f"APP BUG: /consultations/print scrolls sideways at 320 px ({wide} poster tables wider "
-        "than the screen): kimweb/templates/consultations/print.html puts "
-        '<table class="kern-table poster__table"> directly in the poster, without the '
-        '<div class="table-scroll"> wrapper that location.html uses'
+        f"/consultations/print must not scroll sideways at 320 px ({wide} tables too wide)"
     )
 
 
@@ -755,11 +745,7 @@ def test_offer_form_error_summary_names_slot_errors(page: Page):
     expect(summary).to_be_visible()
     text = summary.inner_text()
     assert "{" not in text and "Slots" not in text, (
-        f"APP BUG: the error summary shows a Python dict for a slot row error: {text!r}. "
-        "FieldList.errors is a list of dicts, which the form_errors macro in "
-        "kimweb/templates/_forms.html joins as text ('messages is not mapping' lets a list "
-        "through), and OfferForm.slots (kimweb/consultations/forms.py) has no label, so "
-        "WTForms' untranslated default 'Slots' is shown"
+        f"the error summary must name each field of a time row, not a dict: {text!r}"
     )
 
     page.fill("#slots-0-end_time", "10:00")  # now: end before start
@@ -768,10 +754,5 @@ def test_offer_form_error_summary_names_slot_errors(page: Page):
         "Das Ende muss nach dem Beginn liegen."
     )
     assert page.get_by_role("alert").count() == 1, (
-        "APP BUG: end before start (and overlapping slots) get no error summary (role=alert, "
-        "autofocus), so a screen reader hears nothing after the 422: OfferForm.validate in "
-        "kimweb/consultations/forms.py appends the messages of services.slot_problems to "
-        "the row's end_time.errors after FieldList.validate has already set "
-        "form.slots.errors = [], so form.errors does not contain them and the form_errors "
-        "macro is not rendered"
+        "end before start must also appear in the error summary (role=alert)"
     )
