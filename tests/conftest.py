@@ -23,6 +23,7 @@ from kimweb.auth import services as auth
 from kimweb.auth.models import User
 from kimweb.config import TestConfig
 from kimweb.consultations.cache import pages as page_cache
+from kimweb.consultations.services import _seen_version as timetable_version
 from kimweb.directory.services import ensure_builtin_focus_areas
 from kimweb.extensions import db
 
@@ -98,6 +99,7 @@ def app(database_url: str) -> Iterator[Flask]:
     with app.app_context():
         empty_tables()
     page_cache.clear()  # rendered pages of an earlier test's data
+    timetable_version.clear()
     yield app
     with app.app_context():
         db.session.remove()

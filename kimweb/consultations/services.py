@@ -7,6 +7,7 @@ import base64
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from time import monotonic as time_monotonic
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
@@ -289,8 +290,18 @@ def exception_problem(slot: SlotLike, day: date) -> str | None:
 # --- saving and the cache version ---------------------------------------------------
 
 
+# Each worker reads the version at most every VERSION_TTL seconds; a change made by this
+# worker clears it at once, one made by another worker shows within VERSION_TTL.
+VERSION_TTL = 0.5
+_seen_version: dict[str, float] = {}
+
+
 def current_version() -> int:
-    return db.session.scalar(sa.select(CacheVersion.version).where(CacheVersion.id == 1)) or 0
+    now = time_monotonic()
+    if "value" not in _seen_version or now - _seen_version["at"] > VERSION_TTL:
+        version = db.session.scalar(sa.select(CacheVersion.version).where(CacheVersion.id == 1))
+        _seen_version.update(value=version or 0, at=now)
+    return int(_seen_version["value"])
 
 
 def bump_version() -> None:
@@ -300,6 +311,7 @@ def bump_version() -> None:
     )
     if not updated.rowcount:
         db.session.add(CacheVersion(id=1, version=2))
+    _seen_version.clear()
 
 
 def upcoming_holiday_closures(
