@@ -51,6 +51,12 @@ ORGANISATION_FIELDS = (
     "focus_areas",
     "languages",
 )
+# Fields stored as they are typed (trimmed); the others need conversion.
+ORGANISATION_TEXT_FIELDS = tuple(
+    name
+    for name in ORGANISATION_FIELDS
+    if name not in {"website", "municipalities", "focus_areas", "languages"}
+)
 CONTACT_FIELDS = (
     "organisation_id",
     "name",
@@ -62,6 +68,11 @@ CONTACT_FIELDS = (
     "office_hours",
     "languages",
     "is_publishable",
+)
+CONTACT_TEXT_FIELDS = tuple(
+    name
+    for name in CONTACT_FIELDS
+    if name not in {"organisation_id", "languages", "is_publishable"}
 )
 
 
@@ -186,17 +197,7 @@ def website_problem(value: str | None) -> str | None:
 
 
 def apply_organisation(org: Organisation, data: dict[str, Any]) -> None:
-    for name in (
-        "name",
-        "short_name",
-        "kind",
-        "street",
-        "postal_code",
-        "town",
-        "phone",
-        "email",
-        "notes",
-    ):
+    for name in ORGANISATION_TEXT_FIELDS:
         if name in data:
             setattr(org, name, _clean(data[name]))
     if "website" in data:
@@ -215,7 +216,7 @@ def apply_organisation(org: Organisation, data: dict[str, Any]) -> None:
 
 
 def apply_contact(contact: Contact, data: dict[str, Any]) -> None:
-    for name in ("name", "function", "room", "phone", "mobile", "email", "office_hours"):
+    for name in CONTACT_TEXT_FIELDS:
         if name in data:
             setattr(contact, name, _clean(data[name]))
     if "organisation_id" in data:
