@@ -10,7 +10,7 @@ PYBABEL = .venv/bin/pybabel
 VENDOR := kimweb/static/vendor
 KERN := node_modules/@kern-ux/native/dist
 
-.PHONY: help run test setup setup-dev uv vendor translations migrate seed chromium lint \
+.PHONY: help run test setup setup-dev uv vendor translations migrate seed chromium lint bench \
         i18n-extract i18n-update i18n-compile bench clean
 
 help:
@@ -83,7 +83,10 @@ i18n-update: i18n-extract
 
 i18n-compile: translations
 
-bench: setup-dev
+bench: setup-dev chromium migrate
+	@command -v wrk >/dev/null 2>&1 || { \
+	  if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	    apt-get install -y -qq wrk >/dev/null; fi; }
 	@for script in bench/bench_*.py; do [ -e "$$script" ] || continue; .venv/bin/python "$$script"; done
 
 clean:
