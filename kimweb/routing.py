@@ -15,7 +15,15 @@ class IdConverter(IntegerConverter):
         super().__init__(map, min=1, max=MAX_ID)
 
 
+def as_id(value: object) -> int | None:
+    """``value`` as a positive id (ASCII digits within range), or None for anything else."""
+    text = str(value or "")
+    if not (text.isascii() and text.isdigit() and len(text) <= 10):
+        return None
+    number = int(text)
+    return number if 0 < number <= MAX_ID else None
+
+
 def id_arg(name: str) -> int | None:
     """A positive id from the query string, or None for anything else."""
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() and 0 < int(value) <= MAX_ID else None
+    return as_id(request.args.get(name, ""))

@@ -286,3 +286,57 @@ def test_one_time_to_the_calendar(client, timetable):
     feed = Calendar.from_ical(client.get(f"/consultations.ics?slot={timetable['monday']}").data)
     starts = {event.decoded("DTSTART").weekday() for event in feed.walk("VEVENT")}
     assert starts == {0}
+
+
+def test_hostile_input_never_breaks_the_pages(app, client, login_as, timetable):
+    for url in (
+        "/consultations/?location=²",
+        "/consultations/embed?location=²",
+        "/consultations/print?location=²",
+        "/consultations.ics?slot=²",
+        "/consultations/?topic=99999999999999",
+        "/consultations/locations/0",
+    ):
+        assert client.get(url).status_code < 500, url
+    login_as("staff")
+    url = f"/consultations/manage/offers/{timetable['offer']}"
+    token = csrf_token(client, url)
+    base = {
+        "organisation_id": str(timetable["org"]),
+        "title": "T",
+        "kind": "walk_in",
+        "csrf_token": token,
+    }
+    far = client.post(url, data={**base, **slot_form(0, weekday="6", valid_from="9999-12-31")})
+    assert far.status_code == 422 and "2000" in far.get_data(as_text=True)
+    assert client.post(url, data={**base, **slot_form(0), "remove_slot": "²"}).status_code == 200
+    rows = {k: v for i in range(40) for k, v in slot_form(i, weekday=str(i % 7)).items()}
+    full = client.post(url, data={**base, **rows, "add_slot": "1"})
+    assert full.status_code == 200 and 'id="slots-40-weekday"' not in full.get_data(as_text=True)
+    exception_url = f"{url}/exceptions"
+    for day in ("9999-12-27", "2001-01-01"):
+        answer = client.post(
+            exception_url,
+            data={
+                "slot_id": timetable["monday"],
+                "date": day,
+                "is_cancelled": "1",
+                "csrf_token": token,
+            },
+        )
+        assert answer.status_code == 422, day
+
+
+def test_cached_pages_depend_on_the_whole_query(client, timetable):
+    planted = client.get("/consultations/?lang=uk&evil=INJECTED").get_data(as_text=True)
+    assert "INJECTED" in planted  # the visitor's own links keep their arguments
+    other = client.application.test_client()
+    assert "INJECTED" not in other.get("/consultations/?lang=uk").get_data(as_text=True)
+
+
+def test_a_page_that_sets_a_cookie_is_private(client, timetable):
+    response = client.get("/consultations/?lang=ar")
+    assert "Set-Cookie" in response.headers
+    assert "private" in response.headers["Cache-Control"]
+    again = client.get("/consultations/")  # language remembered, no new cookie
+    assert "public" in again.headers["Cache-Control"]

@@ -191,7 +191,7 @@ def session_expired(
 def load_user(user_id: str) -> User | None:
     """The user behind a session's id ``"<id>:<session_version>"``, if still valid."""
     ident, _sep, version = user_id.partition(":")
-    if not ident.isdigit() or not version.isdigit():
+    if not (ident.isascii() and ident.isdigit() and version.isascii() and version.isdigit()):
         return None
     user = db.session.get(User, int(ident))
     if user is None or not user.is_active or user.session_version != int(version):

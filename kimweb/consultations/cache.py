@@ -78,7 +78,10 @@ def cached_response(key: Hashable, render: Callable[[], Response]) -> Response:
         response = Response(body, mimetype="text/html")
     response.vary.add("Accept-Encoding")
     response.set_etag(etag)
-    response.cache_control.public = True
+    if session.modified:  # e.g. a language chosen: the answer sets a cookie of its own
+        response.cache_control.private = True
+    else:
+        response.cache_control.public = True
     response.cache_control.no_cache = True
     response.vary.update({"HX-Request", "Cookie", "Accept-Language"})
     return response.make_conditional(request)

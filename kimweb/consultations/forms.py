@@ -3,6 +3,8 @@ slots (rows added and removed in place), and exceptions on single dates."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -19,12 +21,20 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    Optional,
+    ValidationError,
+)
 
 from kimweb.consultations import services
 from kimweb.directory import services as directory
 from kimweb.directory.forms import MultiCheckboxField, focus_choices, optional_choices, phone_number
 from kimweb.directory.vocabulary import language_choices, municipality_choices
+from kimweb.routing import as_id
 
 TOO_LONG = _l("Please write at most %(max)d characters.")
 OFFER_KINDS = {
@@ -33,7 +43,7 @@ OFFER_KINDS = {
     "appointment": _l("By appointment only"),
 }
 WEEKDAYS = services.WEEKDAY_NAMES
-WEEKS = {1: _l("1st"), 2: _l("2nd"), 3: _l("3rd"), 4: _l("4th"), 5: _l("5th")}
+WEEKS = services.WEEK_NAMES
 
 
 def kind_choices() -> list[tuple[str, str]]:
@@ -92,6 +102,14 @@ class LocationForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
+EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
+
+
+def sensible_date(form, field) -> None:
+    if field.data and not EARLIEST <= field.data <= LATEST:
+        raise ValidationError(_l("Please enter a date between 2000 and 2100."))
+
+
 class SlotForm(Form):
     """One weekly time (a row of the offer form; no CSRF of its own)."""
 
@@ -108,8 +126,8 @@ class SlotForm(Form):
         choices=[(k, str(v)) for k, v in WEEKS.items()],
         description=_l("None ticked: every week."),
     )
-    valid_from = DateField(_l("First day"), validators=[Optional()])
-    valid_until = DateField(_l("Last day"), validators=[Optional()])
+    valid_from = DateField(_l("First day"), validators=[Optional(), sensible_date])
+    valid_until = DateField(_l("Last day"), validators=[Optional(), sensible_date])
 
 
 class OfferForm(FlaskForm):
@@ -184,23 +202,30 @@ class OfferForm(FlaskForm):
             row.weeks.data = slot.weeks
 
     def change_rows(self, remove: str | None) -> None:
-        """Add an empty slot row, or remove row number ``remove``; the input is kept."""
-        if remove is not None and remove.isdigit() and int(remove) < len(self.slots):
-            kept = [row.form.data for i, row in enumerate(self.slots) if i != int(remove)]
-            while len(self.slots):
-                self.slots.pop_entry()
-            for data in kept:
+        """Add an empty slot row (up to the limit), or remove row ``remove`` (counted from 0);
+        the input of the other rows is kept."""
+        if remove is None:
+            if len(self.slots) < self.slots.max_entries:
                 self.add_slot()
-                self.slots[-1].form.process(data=data)
-                self.slots[-1].form.location_id.choices = self.place_choices
-        else:
+            return
+        if not (remove.isascii() and remove.isdigit()) or int(remove) >= len(self.slots):
+            return
+        kept = [row.form.data for i, row in enumerate(self.slots) if i != int(remove)]
+        while len(self.slots):
+            self.slots.pop_entry()
+        for data in kept:
             self.add_slot()
+            self.slots[-1].form.process(data=data)
+            self.slots[-1].form.location_id.choices = self.place_choices
 
     def slot_values(self) -> list[dict]:
-        values = []
+        values, seen = [], set()
         for row in self.slots:
             data = dict(row.form.data)
-            data["id"] = int(data["id"]) if str(data.get("id") or "").isdigit() else None
+            data["id"] = as_id(data.get("id"))
+            if data["id"] in seen:  # the same existing time twice: the copy is a new one
+                data["id"] = None
+            seen.add(data["id"])
             data["location_id"] = data["location_id"] or None
             values.append(data)
         return values
@@ -233,7 +258,9 @@ class ExceptionForm(FlaskForm):
     slot_id = SelectField(
         _l("Which time"), coerce=int, validators=[DataRequired(_l("Please choose the time."))]
     )
-    date = DateField(_l("Date"), validators=[InputRequired(_l("Please enter the date."))])
+    date = DateField(
+        _l("Date"), validators=[InputRequired(_l("Please enter the date.")), sensible_date]
+    )
     is_cancelled = SelectField(
         _l("What happens"),
         coerce=int,

@@ -137,7 +137,9 @@ class Slot(db.Model):
 
     @property
     def weeks(self) -> list[int]:
-        return [int(w) for w in self.weeks_of_month.split(",") if w.strip().isdigit()]
+        return [
+            int(w) for w in self.weeks_of_month.split(",") if w.strip() in {"1", "2", "3", "4", "5"}
+        ]
 
 
 class SlotException(db.Model):

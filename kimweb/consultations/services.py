@@ -30,6 +30,7 @@ from kimweb.consultations.models import (
 )
 from kimweb.directory.models import FocusArea
 from kimweb.extensions import db
+from kimweb.routing import as_id
 
 BERLIN = ZoneInfo("Europe/Berlin")
 WEEKDAY_NAMES = {
@@ -82,11 +83,16 @@ def slot_dates(slot: SlotLike, start: date, end: date) -> Iterator[date]:
     """The dates from ``start`` to ``end`` (inclusive) on which ``slot`` is due."""
     first = max(start, slot.valid_from or start)
     last = min(end, slot.valid_until or end)
-    day = first + timedelta(days=(slot.weekday - first.weekday()) % 7)
+    offset = (slot.weekday - first.weekday()) % 7
+    if first > last or (last - first).days < offset:
+        return
+    day = first + timedelta(days=offset)
     weeks = set(slot.weeks)
-    while day <= last:
+    while True:
         if not weeks or week_of_month(day) in weeks:
             yield day
+        if (last - day).days < 7:
+            return
         day += timedelta(days=7)
 
 
@@ -134,8 +140,7 @@ class TimetableFilter:
 
     @classmethod
     def from_form(cls, data: dict[str, Any]) -> TimetableFilter:
-        def number(value: Any) -> int | None:
-            return int(value) if str(value or "").isdigit() else None
+        number = as_id
 
         return cls(
             municipality=data.get("municipality") or "",
@@ -376,7 +381,7 @@ def save_location(location: Location | None, data: dict[str, Any]) -> Location:
 
 def weeks_text(weeks: Iterable[int | str] | None) -> str:
     """ "1,3" from [1, 3]; only weeks 1 to 5 are kept."""
-    numbers = sorted({int(w) for w in weeks or [] if str(w).isdigit() and 1 <= int(w) <= 5})
+    numbers = sorted({int(w) for w in weeks or [] if str(w) in {"1", "2", "3", "4", "5"}})
     return ",".join(str(n) for n in numbers)
 
 
@@ -477,16 +482,27 @@ def offers() -> list[Offer]:
 def describe_slot(slot: Slot) -> str:
     """ "Monday 10:00–12:00, Rathaus Jülich" (weekday in the current language)."""
     place = f", {slot.location.name}" if slot.location else ""
-    weeks = f" ({', '.join(f'{w}.' for w in slot.weeks)})" if slot.weeks else ""
+    weeks = f" ({describe_weeks(slot)})" if slot.weeks else ""
     return (
         f"{WEEKDAY_NAMES[slot.weekday]}{weeks} {slot.start_time:%H:%M}–{slot.end_time:%H:%M}{place}"
     )
 
 
-def weekly_overview(slots: list[Slot]) -> list[tuple[int, list[Slot]]]:
-    """(weekday, slots of that weekday in time order) for the weekdays that have slots."""
+WEEK_NAMES = {1: _l("1st"), 2: _l("2nd"), 3: _l("3rd"), 4: _l("4th"), 5: _l("5th")}
+
+
+def describe_weeks(slot: SlotLike) -> str:
+    """ "1st and 3rd week of the month" in the current language ("" for every week)."""
+    if not slot.weeks:
+        return ""
+    return _("%(weeks)s week of the month", weeks=", ".join(str(WEEK_NAMES[w]) for w in slot.weeks))
+
+
+def weekly_overview(slots: list[Slot], today: date) -> list[tuple[int, list[Slot]]]:
+    """(weekday, slots in time order) for the weekdays with slots that have not ended."""
     week: dict[int, list[Slot]] = {}
-    for slot in sorted(slots, key=lambda s: (s.weekday, s.start_time, s.end_time, s.id)):
+    current = [s for s in slots if s.valid_until is None or s.valid_until >= today]
+    for slot in sorted(current, key=lambda s: (s.weekday, s.start_time, s.end_time, s.id)):
         week.setdefault(slot.weekday, []).append(slot)
     return sorted(week.items())
 
@@ -495,6 +511,8 @@ def exception_input_problem(
     slot: Slot, day: date, is_cancelled: bool, start: time | None, end: time | None
 ) -> tuple[str, str] | None:
     """(field, message) when an exception cannot be saved like this, or None."""
+    if day < now_in_berlin().date():
+        return "date", _("The date is in the past.")
     problem = exception_problem(slot, day)
     if problem:
         return "date", problem

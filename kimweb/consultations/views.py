@@ -41,6 +41,7 @@ def _timetable_context() -> dict:
         "holiday_names": HOLIDAY_NAMES,
         "language_names": dict(language_choices()),
         "describe_slot": services.describe_slot,
+        "describe_weeks": services.describe_weeks,
     }
 
 
@@ -52,13 +53,13 @@ def _filters() -> tuple[FilterForm, services.TimetableFilter]:
     return form, filters
 
 
-FILTER_ARGS = ("municipality", "topic", "language", "kind", "location", "slot")
-
-
 def _page_key(name: str) -> tuple:
-    """What a cached page depends on, read from the request alone (no form, no lookups)."""
+    """What a cached page depends on, read from the request alone (no form, no lookups).
+
+    The whole query string counts: the page's links repeat it.
+    """
     now = services.now_in_berlin()
-    args = tuple((arg, request.args.get(arg, "")) for arg in FILTER_ARGS)
+    args = tuple(sorted(request.args.items(multi=True)))
     return (
         name,
         services.current_version(),
@@ -117,7 +118,7 @@ def location(location_id: int) -> Response:
             "consultations/location.html",
             place=place,
             now=now,
-            week=services.weekly_overview(slots),
+            week=services.weekly_overview(slots, now.date()),
             days=services.timetable(slots, now.date(), 14, now),
             places=services.schema_org_places(slots),
         )
@@ -135,7 +136,8 @@ def poster() -> Response:
         slots = services.load_slots(services.TimetableFilter(location=place.id))
         if slots:
             url = url_for("consultations.location", location_id=place.id, _external=True)
-            posters.append((place, services.weekly_overview(slots), url, services.qr_data_uri(url)))
+            week = services.weekly_overview(slots, now.date())
+            posters.append((place, week, url, services.qr_data_uri(url)))
     overview_url = url_for("consultations.index", _external=True)
     return render_page(
         "consultations/print.html",
@@ -159,6 +161,7 @@ def ics() -> Response:
     response.headers["Content-Disposition"] = 'attachment; filename="sprechstunden.ics"'
     response.cache_control.public = True
     response.cache_control.no_cache = True
+    response.vary.add("Accept-Language")
     return response
 
 

@@ -32,6 +32,7 @@ from kimweb.directory.models import (
 from kimweb.directory.search import fold, index_text, match_clause, tokens
 from kimweb.directory.vocabulary import BUILTIN_FOCUS_AREAS, language_choices, language_name
 from kimweb.extensions import db
+from kimweb.routing import as_id
 
 VERIFY_AFTER = timedelta(days=365)
 COUNT_CAP = 500  # results counted at most; more is shown as "more than 500"
@@ -434,7 +435,7 @@ class DirectoryQuery:
         return cls(
             q=(data.get("q") or "").strip(),
             kind=data.get("kind") or "",
-            focus=int(data["focus"]) if str(data.get("focus") or "").isdigit() else None,
+            focus=as_id(data.get("focus")),
             municipality=data.get("municipality") or "",
             language=data.get("language") or "",
             show=data.get("show") or "",
