@@ -150,9 +150,6 @@ class TimetableFilter:
             location=number(data.get("location")),
         )
 
-    def key(self) -> tuple:
-        return (self.municipality, self.topic, self.language, self.kind, self.location)
-
 
 def slots_query(filters: TimetableFilter) -> sa.Select:
     query = (
@@ -323,17 +320,13 @@ def upcoming_holiday_closures(
     slots: list[Slot], today: date, days: int = 60
 ) -> list[tuple[date, str, list[Slot]]]:
     """For staff: (date, holiday key, slots that the holiday removes) in the next ``days``."""
-    closures = []
     end = today + timedelta(days=days)
+    by_id = {slot.id: slot for slot in slots}
     removed: dict[date, list[Slot]] = {}
     for occurrence in occurrences(slots, today, end):
         if occurrence.status == "holiday":
-            removed.setdefault(occurrence.day, []).append(
-                next(s for s in slots if s.id == occurrence.slot_id)
-            )
-    for day, key in holidays_between(today, end).items():
-        closures.append((day, key, removed.get(day, [])))
-    return closures
+            removed.setdefault(occurrence.day, []).append(by_id[occurrence.slot_id])
+    return [(day, key, removed.get(day, [])) for day, key in holidays_between(today, end).items()]
 
 
 # --- saving (every change raises the cache version) ----------------------------------
