@@ -94,12 +94,13 @@ def _migrations_dir():
 
 
 def _register_blueprints(app: Flask) -> None:
-    from kimweb import admin, auth, consultations, directory, pages
+    from kimweb import admin, auth, consultations, directory, meetings, pages
 
     # Models of every feature must be imported for migrations and create_all.
     from kimweb.auth import models as _auth_models  # noqa: F401
     from kimweb.consultations import models as _consultations_models  # noqa: F401
     from kimweb.directory import models as _directory_models  # noqa: F401
+    from kimweb.meetings import models as _meetings_models  # noqa: F401
     from kimweb.pages import models as _pages_models  # noqa: F401
 
     app.register_blueprint(auth.bp)
@@ -107,6 +108,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin.bp)
     app.register_blueprint(directory.bp)
     app.register_blueprint(consultations.bp)
+    app.register_blueprint(meetings.bp)
     from kimweb.consultations import api
 
     app.register_blueprint(api.bp)

@@ -43,9 +43,9 @@ target_db = current_app.extensions['migrate'].db
 def include_object(obj, name, type_, reflected, compare_to):
     """Leave the full-text index alone: FTS5 tables (SQLite), tsvector column (PostgreSQL)."""
     ignored = {
-        "table": lambda: name.startswith("directory_fts"),
-        "column": lambda: name == "body_tsv",
-        "index": lambda: name == "ix_directory_search_tsv",
+        "table": lambda: name.startswith(("directory_fts", "meeting_fts")),
+        "column": lambda: name in ("body_tsv", "content_tsv"),
+        "index": lambda: name in ("ix_directory_search_tsv", "ix_meeting_search_tsv"),
     }
     return not ignored.get(type_, lambda: False)()
 

@@ -28,7 +28,6 @@ ACCESS: dict[str, tuple[str, str, dict[str, int]]] = {
     "pages.privacy": ("GET", "/privacy", {A: 200, S: 200, AD: 200}),
     "pages.imprint": ("GET", "/imprint", {A: 200, S: 200, AD: 200}),
     "pages.calendar": ("GET", "/calendar/", {A: LOGIN, S: 200, AD: 200}),
-    "pages.meetings": ("GET", "/meetings/", {A: LOGIN, S: 200, AD: 200}),
     "directory.index": ("GET", "/directory/", {A: LOGIN, S: 200, AD: 200}),
     "directory.organisation": (
         "GET",

@@ -88,7 +88,6 @@ def imprint() -> Response:
 
 COMING = {
     "calendar": _l("Calendar"),
-    "meetings": _l("Meetings"),
 }
 
 
@@ -101,8 +100,3 @@ def _coming(feature: str) -> Response:
 def calendar() -> Response:
     return _coming("calendar")
 
-
-@bp.get("/meetings/")
-@login_required
-def meetings() -> Response:
-    return _coming("meetings")

@@ -1,0 +1,5 @@
+"""Meetings of the bodies: series, agendas, minutes, tasks and the needs register."""
+
+from kimweb.meetings.views import bp
+
+__all__ = ["bp"]
