@@ -166,6 +166,31 @@ def set_membership(body: Body, user: User, role: str | None) -> None:
     db.session.commit()
 
 
+BUILTIN_BODIES = (
+    ("Jour fixe Case-Management", "jour_fixe", True),
+    ("Lenkungsgruppe", "steering_group", False),
+    ("Arbeitskreis „Migration“", "working_group", False),
+    ("Arbeitskreis „Beratung für Frauen mit Zuwanderungsgeschichte“", "working_group", False),
+    (
+        "Arbeitskreis „hauptamtliche Sozialarbeiter*innen in der Flüchtlingsarbeit“",
+        "working_group",
+        False,
+    ),
+    ("Integrationskurskonferenz", "conference", False),
+)
+
+
+def ensure_bodies() -> list[Body]:
+    """The bodies of the KIM Kreis Düren (made by the migration; again after a wipe)."""
+    existing = {body.name: body for body in db.session.scalars(sa.select(Body))}
+    for name, kind, is_open in BUILTIN_BODIES:
+        if name not in existing:
+            existing[name] = Body(name=name, kind=kind, is_open_to_staff=is_open)
+            db.session.add(existing[name])
+    db.session.commit()
+    return [existing[name] for name, _kind, _open in BUILTIN_BODIES]
+
+
 def steering_group() -> Body | None:
     return db.session.scalar(
         sa.select(Body).where(Body.kind == "steering_group").order_by(Body.id).limit(1)
