@@ -113,6 +113,99 @@ ACCESS: dict[str, tuple[str, str, dict[str, int]]] = {
         "/consultations/manage/offers/{other_offer}/delete",
         {A: LOGIN, S: 302, AD: 302},
     ),
+    "meetings.index": ("GET", "/meetings/", {A: LOGIN, S: 200, AD: 200}),
+    "meetings.body": ("GET", "/meetings/bodies/{body}", {A: LOGIN, S: 200, AD: 200}),
+    "meetings.propose": ("POST", "/meetings/bodies/{body}/propose", {A: LOGIN, S: 422, AD: 422}),
+    "meetings.members": ("POST", "/meetings/bodies/{body}/members", {A: LOGIN, S: 403, AD: 422}),
+    "meetings.series_new": (
+        "GET",
+        "/meetings/bodies/{body}/series/new",
+        {A: LOGIN, S: 403, AD: 200},
+    ),
+    "meetings.meeting_new": (
+        "GET",
+        "/meetings/bodies/{body}/meetings/new",
+        {A: LOGIN, S: 403, AD: 200},
+    ),
+    "meetings.meeting_edit": ("GET", "/meetings/{meeting}/edit", {A: LOGIN, S: 403, AD: 200}),
+    "meetings.meeting_cancel": (
+        "POST",
+        "/meetings/{other_meeting}/cancel",
+        {A: LOGIN, S: 403, AD: 302},
+    ),
+    "meetings.meeting_restore": (
+        "POST",
+        "/meetings/{other_meeting}/restore",
+        {A: LOGIN, S: 403, AD: 302},
+    ),
+    "meetings.agenda": ("GET", "/meetings/{meeting}", {A: LOGIN, S: 200, AD: 200}),
+    "meetings.ics": ("GET", "/meetings/{meeting}.ics", {A: LOGIN, S: 200, AD: 200}),
+    "meetings.agenda_print": ("GET", "/meetings/{meeting}/print", {A: LOGIN, S: 200, AD: 200}),
+    "meetings.publish": ("POST", "/meetings/{meeting}/publish", {A: LOGIN, S: 403, AD: 302}),
+    "meetings.item_new": ("POST", "/meetings/{meeting}/items", {A: LOGIN, S: 403, AD: 422}),
+    "meetings.item_edit": ("GET", "/meetings/items/{item}/edit", {A: LOGIN, S: 403, AD: 200}),
+    "meetings.item_move": ("POST", "/meetings/items/{item}/move", {A: LOGIN, S: 403, AD: 400}),
+    "meetings.item_take": (
+        "POST",
+        "/meetings/items/{backlog_item}/take",
+        {A: LOGIN, S: 403, AD: 404},
+    ),
+    "meetings.item_backlog": (
+        "POST",
+        "/meetings/items/{other_item}/backlog",
+        {A: LOGIN, S: 403, AD: 302},
+    ),
+    "meetings.item_delete": (
+        "POST",
+        "/meetings/items/{other_item}/delete",
+        {A: LOGIN, S: 403, AD: 302},
+    ),
+    "meetings.guests": ("GET", "/meetings/{meeting}/guests", {A: LOGIN, S: 403, AD: 200}),
+    "meetings.guest_add": ("POST", "/meetings/{meeting}/guests", {A: LOGIN, S: 403, AD: 404}),
+    "meetings.guest_delete": (
+        "POST",
+        "/meetings/guests/{guest}/delete",
+        {A: LOGIN, S: 403, AD: 302},
+    ),
+    "meetings.minutes": ("GET", "/meetings/{meeting}/minutes", {A: LOGIN, S: 200, AD: 200}),
+    "meetings.notes": ("POST", "/meetings/items/{item}/notes", {A: LOGIN, S: 403, AD: 422}),
+    "meetings.outcome_new": (
+        "POST",
+        "/meetings/items/{item}/outcomes",
+        {A: LOGIN, S: 403, AD: 422},
+    ),
+    "meetings.outcome_status": (
+        "POST",
+        "/meetings/outcomes/{outcome}/status",
+        {A: LOGIN, S: 403, AD: 302},
+    ),
+    "meetings.outcome_delete": (
+        "POST",
+        "/meetings/outcomes/{outcome}/delete",
+        {A: LOGIN, S: 403, AD: 302},
+    ),
+    "meetings.attendance": ("POST", "/meetings/{meeting}/attendance", {A: LOGIN, S: 403, AD: 302}),
+    "meetings.minutes_state": (
+        "POST",
+        "/meetings/{meeting}/minutes/approve",
+        {A: LOGIN, S: 403, AD: 302},
+    ),
+    "meetings.minutes_reopen": (
+        "POST",
+        "/meetings/{meeting}/minutes/reopen",
+        {A: LOGIN, S: 403, AD: 422},
+    ),
+    "meetings.minutes_print": (
+        "GET",
+        "/meetings/{meeting}/minutes/print",
+        {A: LOGIN, S: 200, AD: 200},
+    ),
+    "meetings.history": ("GET", "/meetings/items/{item}/history", {A: LOGIN, S: 200, AD: 200}),
+    "meetings.tasks": ("GET", "/meetings/tasks", {A: LOGIN, S: 200, AD: 200}),
+    "meetings.needs": ("GET", "/meetings/needs", {A: LOGIN, S: 200, AD: 200}),
+    "meetings.need_new": ("GET", "/meetings/needs/new", {A: LOGIN, S: 200, AD: 200}),
+    "meetings.need": ("GET", "/meetings/needs/{need}", {A: LOGIN, S: 200, AD: 200}),
+    "meetings.search": ("GET", "/meetings/search?q=Wohnraum", {A: LOGIN, S: 200, AD: 200}),
     "admin.users": ("GET", "/admin/users/", {A: LOGIN, S: 403, AD: 200}),
     "admin.user_new": ("GET", "/admin/users/new", {A: LOGIN, S: 403, AD: 200}),
     "admin.user_edit": ("GET", "/admin/users/{user}", {A: LOGIN, S: 403, AD: 200}),
@@ -134,6 +227,12 @@ FORMS_SHOWN_BY_GET = {
     "directory.delete",
     "directory.import_upload",
     "directory.focus_areas",
+    "meetings.series_new",
+    "meetings.meeting_new",
+    "meetings.meeting_edit",
+    "meetings.item_edit",
+    "meetings.need_new",
+    "meetings.need",
 }
 # Routes that change state: everything but GET/HEAD/OPTIONS.
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
@@ -183,6 +282,7 @@ def ids(app, make_user):
             "org": org.id,
             "contact": person.id,
             **timetable_ids(org.id),
+            **meeting_ids(owner, person),
         }
 
 
@@ -211,6 +311,44 @@ def timetable_ids(org_id: int) -> dict[str, int]:
         "offer": offer.id,
         "other_offer": other.id,
         "exception": exception.id,
+    }
+
+
+def meeting_ids(owner, contact) -> dict[str, int]:
+    """The open Jour fixe with a published meeting (circulated minutes), its items, a guest,
+    a task, a topic in the backlog and a need. The signed-in staff user is no member."""
+    from datetime import timedelta
+
+    from kimweb.meetings import services as meetings
+
+    jour_fixe = meetings.ensure_bodies()[0]
+    start = meetings.now_in_berlin().replace(microsecond=0) + timedelta(days=7)
+    meeting = meetings.create_meeting(jour_fixe, start, start + timedelta(hours=2), "KI")
+    later = start + timedelta(days=14)
+    other = meetings.create_meeting(jour_fixe, later, later + timedelta(hours=2), None)
+    item = meetings.add_item(meeting, owner, {"title": "Wohnraum in Jülich"})
+    other_item = meetings.add_item(meeting, owner, {"title": "Zu verschieben"})
+    backlog = meetings.propose_topic(jour_fixe, owner, {"title": "Später"})
+    meetings.invite_contact(meeting, contact, None)
+    task = meetings.add_outcome(
+        item, {"kind": "task", "text": "Klären", "assignee_id": owner.id}, owner
+    )
+    meetings.save_notes(item, 0, "Erste Notizen", owner)
+    meetings.publish(meeting)
+    meetings.change_minutes_state(meeting, "circulate", owner)
+    need = meetings.raise_need(
+        {"title": "Mehr Sprachkurse", "description": "Fehlen"}, jour_fixe, owner
+    )
+    return {
+        "body": jour_fixe.id,
+        "meeting": meeting.id,
+        "other_meeting": other.id,
+        "item": item.id,
+        "other_item": other_item.id,
+        "backlog_item": backlog.id,
+        "guest": meeting.guests[0].id,
+        "outcome": task.id,
+        "need": need.id,
     }
 
 

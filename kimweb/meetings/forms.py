@@ -45,6 +45,10 @@ ATTENDANCE_NAMES = {
     "excused": _l("excused"),
     "absent": _l("absent"),
 }
+STANDING_TITLES = {
+    "approve_minutes": _l("Approval of the minutes of the previous meeting"),
+    "open_tasks": _l("Open tasks from earlier meetings"),
+}
 ROLE_NAMES = {"member": _l("member"), "organiser": _l("organiser")}
 
 

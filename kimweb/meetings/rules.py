@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from math import gcd
 
@@ -62,37 +62,30 @@ class RuleError(ValueError):
 
 
 DAY_WORDS = (  # German, English, abbreviations; "-s" forms are added (montags, Mondays)
-    "montag monday mo mon",
-    "dienstag tuesday di tu tue tues",
-    "mittwoch wednesday mi wed weds",
-    "donnerstag thursday do th thu thur thurs",
-    "freitag friday fr fri",
-    "samstag saturday sa sat sonnabend sonnabends",
-    "sonntag sunday so su sun",
-)
-MONTH_WORDS = (
-    "januar january jan jaenner",
-    "februar february feb",
-    "maerz march mar marz",
-    "april april apr",
-    "mai may",
-    "juni june jun",
-    "juli july jul",
-    "august august aug",
-    "september september sep sept",
-    "oktober october okt oct",
-    "november november nov",
+    "montag monday mo mon", "dienstag tuesday di tu tue tues", "mittwoch wednesday mi wed weds",
+    "donnerstag thursday do th thu thur thurs", "freitag friday fr fri",
+    "samstag saturday sa sat sonnabend sonnabends", "sonntag sunday so su sun",
+)  # fmt: skip
+MONTH_WORDS = (  # German, English, abbreviations
+    "januar january jan jänner", "februar february feb", "märz march mar marz",
+    "april april apr", "mai may", "juni june jun", "juli july jul", "august august aug",
+    "september september sep sept", "oktober october okt oct", "november november nov",
     "dezember december dez dec",
-)
-COUNTS = {
-    "de": ("zwei", "drei", "vier", "fuenf", "sechs"),
-    "en": ("two", "three", "four", "five", "six"),
-}
+)  # fmt: skip
+COUNTS = {  # intervals 2 to 6 in words
+    "de": ("zwei", "drei", "vier", "fünf", "sechs"), "en": ("two", "three", "four", "five", "six"),
+}  # fmt: skip
 WORDS: dict[str, tuple[str, object]] = {}
 
 
+def _ascii(text: str) -> str:
+    for umlaut, ascii_ in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
+        text = text.replace(umlaut, ascii_)
+    return text
+
+
 def _add(kind: str, value: object, forms: str) -> None:
-    WORDS.update(dict.fromkeys(forms.split(), (kind, value)))
+    WORDS.update(dict.fromkeys(_ascii(forms).split(), (kind, value)))
 
 
 for _day, _forms in enumerate(DAY_WORDS):
@@ -100,7 +93,7 @@ for _day, _forms in enumerate(DAY_WORDS):
 for _month, _forms in enumerate(MONTH_WORDS, start=1):
     _add("month", _month, _forms)
 ORDINALS = {1: "erst first", 2: "zweit second", 3: "dritt third", 4: "viert fourth"}
-ORDINALS |= {5: "fuenft fifth", 6: "sechst sixth", 7: "siebt seventh", -1: "letzt last"}
+ORDINALS |= {5: "fünft fifth", 6: "sechst sixth", 7: "siebt seventh", -1: "letzt last"}
 for _n, _forms in ORDINALS.items():
     _stem, _english = _forms.split()
     _add("ord", _n, " ".join([_english] + [_stem + end for end in ("e", "en", "er", "es")]))
@@ -111,11 +104,11 @@ _add("wd", (0, 1, 2, 3, 4), "werktags wochentags weekday weekdays")
 _add("unit", "WEEKLY", "woche wochen week weeks")
 _add("unit", "MONTHLY", "monat monate monaten monats month months")
 _add("unit", "YEARLY", "jahr jahre jahren jahres year years")
-_add("unit", "DAILY", "tag tage tagen day days taegig taegige taegigen taegiger taeglich")
-_add("freq", ("WEEKLY", 1), "woechentlich weekly")
-_add("freq", ("WEEKLY", 2), "vierzehntaegig zweiwoechentlich biweekly fortnightly")
+_add("unit", "DAILY", "tag tage tagen day days tägig tägige tägigen tägiger täglich")
+_add("freq", ("WEEKLY", 1), "wöchentlich weekly")
+_add("freq", ("WEEKLY", 2), "vierzehntägig zweiwöchentlich biweekly fortnightly")
 _add("freq", ("MONTHLY", 1), "monatlich monthly")
-_add("freq", ("YEARLY", 1), "jaehrlich yearly annually")
+_add("freq", ("YEARLY", 1), "jährlich yearly annually")
 _MERIDIEM = r"p\.?\s?m\b\.?|a\.m\.|am(?!\s*\d)(?!\s+(?!(?:to|till|until|bis)\b)[a-z])"
 
 
@@ -173,52 +166,61 @@ def _tokens(text: str) -> list[tuple[str, object]]:
     return tokens
 
 
-def _pattern(tokens: list[tuple[str, object]]) -> str:
-    """The RRULE (without times) of the recognised words, or RuleError."""
-    byday: list[tuple[int | None, int]] = []
-    monthdays: list[int] = []
-    months: list[int] = []
-    hints: set[object] = set()
-    pending: list[int] = []
-    last: list[int | None] = [None]
-    interval, unit = 1, None
+@dataclass
+class _Scan:
+    """What the words of a rhythm name; ``nth`` None in ``byday`` means every such weekday."""
+
+    byday: list[tuple[int | None, int]] = field(default_factory=list)
+    monthdays: list[int] = field(default_factory=list)
+    months: list[int] = field(default_factory=list)
+    hints: set[object] = field(default_factory=set)  # WEEKLY etc. from "Woche", "monthly"
+    interval: int = 1
+    unit: str | None = None  # what ``interval`` counts, None for "every other"
+
+
+def _scan(tokens: list[tuple[str, object]]) -> _Scan:
+    found, pending, last = _Scan(), [], [None]
     tokens = [*tokens, ("", None)]
     i = 0
     while i < len(tokens) - 1:
-        kind, value = tokens[i]
-        after = tokens[i + 1]
+        (kind, value), after = tokens[i], tokens[i + 1]
         if kind in ("dig", "num", "ord", "other") and after[0] == "unit":
             if kind == "ord" and after[1] == "DAILY":  # "letzten Tag", "15th day"
-                monthdays += [*pending, value]
+                found.monthdays += [*pending, value]
                 pending = []
-            else:
-                interval, unit = value, after[1]
+            else:  # "alle 2 Wochen", "jede zweite Woche", "every other month"
+                found.interval, found.unit = value, after[1]
             i += 1
         elif kind in ("dig", "ord"):
             pending.append(value)
         elif kind == "other":
-            interval = 2
-        elif kind == "wd":
-            last = pending or last
-            byday += [(n, day) for day in value for n in last]
-            pending = []
-        elif kind == "unit" and pending:
-            monthdays += pending
+            found.interval = 2
+        elif kind == "wd":  # "2. und 4. Dienstag"; "ersten Montag und Mittwoch" shares the 1st
+            last, pending = pending or last, []
+            found.byday += [(n, day) for day in value for n in last]
+        elif kind == "unit" and pending:  # "am 15. des Monats"
+            found.monthdays += pending
             pending = []
         elif kind in ("unit", "freq"):
-            hints.add(value if kind == "unit" else value[0])
+            found.hints.add(value if kind == "unit" else value[0])
             if kind == "freq" and value[1] > 1:
-                interval, unit = value[1], value[0]
+                found.interval, found.unit = value[1], value[0]
         elif kind == "month":
-            months.append(value)
+            found.months.append(value)
         i += 1
-    monthdays += pending
-    if unit == "DAILY":
-        if interval % 7:
+    found.monthdays += pending
+    if found.unit == "DAILY":  # "14-tägig"
+        if found.interval % 7:
             raise RuleError(BAD_INTERVAL)
-        interval, unit = interval // 7, "WEEKLY"
-    hints |= {unit}
-    if not 1 <= interval <= 99:
+        found.interval, found.unit = found.interval // 7, "WEEKLY"
+    found.hints.add(found.unit)
+    return found
+
+
+def _rrule(found: _Scan) -> str:
+    """The RRULE (without times) of what was found, or RuleError."""
+    byday, monthdays, months, unit = found.byday, found.monthdays, found.months, found.unit
+    if not 1 <= found.interval <= 99:
         raise RuleError(BAD_INTERVAL)
     if not byday and not monthdays:
         raise RuleError(NO_DAY)
@@ -229,7 +231,6 @@ def _pattern(tokens: list[tuple[str, object]]) -> str:
     for day in monthdays:
         if not (1 <= day <= 31 or day == -1):
             raise RuleError(BAD_MONTHDAY, day=day)
-    nth = monthdays or any(n is not None for n, _ in byday)
     if months:
         freq = "YEARLY"
         if unit not in (None, "YEARLY"):
@@ -237,30 +238,26 @@ def _pattern(tokens: list[tuple[str, object]]) -> str:
         if monthdays and all(
             d > calendar.monthrange(2024, m)[1] for m in months for d in monthdays
         ):
-            raise RuleError(NO_DATE)
-    elif "YEARLY" in hints:
+            raise RuleError(NO_DATE)  # 30 February
+    elif "YEARLY" in found.hints:
         raise RuleError(NO_MONTH)
-    elif nth:
+    elif monthdays or any(n is not None for n, _ in byday):
         freq = "MONTHLY"
-        if "WEEKLY" in hints:
+        if "WEEKLY" in found.hints:
             raise RuleError(WEEK_OR_MONTH)
-    elif unit == "MONTHLY" and interval > 1:
+    elif unit == "MONTHLY" and found.interval > 1:  # "every other month on Mondays"
         raise RuleError(WEEK_OR_MONTH)
     else:
         freq = "WEEKLY"
-    parts = [f"FREQ={freq}"] + ([f"INTERVAL={interval}"] if interval > 1 else [])
+    parts = [f"FREQ={freq}"] + ([f"INTERVAL={found.interval}"] if found.interval > 1 else [])
     if months:
         parts.append("BYMONTH=" + ",".join(map(str, sorted(set(months)))))
     if monthdays:
         days = sorted(set(monthdays), key=lambda d: (d < 0, d))
         parts.append("BYMONTHDAY=" + ",".join(map(str, days)))
     if byday:
-        order = sorted(
-            set(byday), key=lambda e: (e[1], e[0] is not None, (e[0] or 0) < 0, e[0] or 0)
-        )
-        parts.append(
-            "BYDAY=" + ",".join(f"{'' if n is None else n}{WEEKDAYS[d]}" for n, d in order)
-        )
+        byday = sorted(set(byday), key=lambda e: (e[1], e[0] is not None, (e[0] or 0) < 0, e[0]))
+        parts.append("BYDAY=" + ",".join(f"{n or ''}{WEEKDAYS[d]}" for n, d in byday))
     return ";".join(parts)
 
 
@@ -271,11 +268,8 @@ def parse_rule(text: str, *, today: date | None = None) -> Rule:
         raise RuleError(EMPTY)
     if len(text) > MAX_LENGTH:
         raise RuleError(TOO_LONG, max=MAX_LENGTH)
-    text = text.lower()
-    for umlaut, ascii_ in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
-        text = text.replace(umlaut, ascii_)
-    rest, times = _times(text)
-    rrule = _pattern(_tokens(rest))
+    rest, times = _times(_ascii(text.lower()))
+    rrule = _rrule(_scan(_tokens(rest)))
     if isinstance(times, RuleError):
         raise times
     rule = Rule(rrule, *times)
@@ -377,8 +371,6 @@ def _phrase(parts: dict[str, str], lang: str) -> str | None:
         set(parts) - {"FREQ", "INTERVAL", "BYMONTH", "BYMONTHDAY", "BYDAY"}
         or by_day == ("BYDAY" in parts)
         or ("BYMONTH" in parts) != (freq == "YEARLY")
-        or (by_day and freq == "WEEKLY")
-        or freq == "DAILY"
     ):
         return None
     entries = [_BYDAY.fullmatch(e) for e in parts.get("BYDAY", "").split(",") if e]
@@ -392,26 +384,24 @@ def _phrase(parts: dict[str, str], lang: str) -> str | None:
         else:
             groups.append((day, nth))
     column = 0 if lang == "de" else 1
-    names = [DAY_WORDS[d].split()[column].title() for d, _ in groups]
+    weekdays = [
+        f"{_join([_nth(n, lang) for n in nths], lang)} {DAY_WORDS[day].split()[column].title()}"
+        for day, nths in groups
+    ]
+    months = [
+        MONTH_WORDS[int(m) - 1].split()[column].title()
+        for m in parts.get("BYMONTH", "").split(",")
+        if m
+    ]
     days = [int(d) for d in parts.get("BYMONTHDAY", "").split(",") if d]
-    months = [int(m) for m in parts.get("BYMONTH", "").split(",") if m]
     interval = int(parts.get("INTERVAL") or 1)
     template = TEMPLATES[lang][freq + ("_DAY" if by_day else "")][interval > 1]
     return template.format(
-        w=_join(
-            [
-                " ".join([_join([_nth(n, lang) for n in ns], lang), name]).strip()
-                for (_, ns), name in zip(groups, names, strict=True)
-            ],
-            lang,
-        ),
+        w=_join([w.strip() for w in weekdays], lang),
         d=_join([_nth(d, lang) for d in days], lang)
         + (" Tag" if lang == "de" else " day") * (-1 in days),
-        m=_join(
-            [MONTH_WORDS[m - 1].split()[column].title().replace("Maerz", "März") for m in months],
-            lang,
-        ),
-        n=COUNTS[lang][interval - 2].replace("fuenf", "fünf") if interval <= 6 else interval,
+        m=_join(months, lang),
+        n=COUNTS[lang][interval - 2] if interval <= 6 else interval,
         of_month=(" im Monat" if lang == "de" else " of the month") * (len(entries) == 1),
     )
 
@@ -421,6 +411,6 @@ def describe(rule: Rule, locale: str = "de") -> str:
     lang = "en" if locale.lower().startswith("en") else "de"
     try:
         words = _phrase(_parts(rule.rrule), lang)
-    except (RuleError, ValueError, IndexError):
+    except (RuleError, LookupError, ValueError):  # not a rule this module writes
         words = None
     return f"{words or rule.rrule}, {rule.start_time:%H:%M}–{rule.end_time:%H:%M}"

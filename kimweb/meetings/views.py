@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from flask import Blueprint, Response, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from kimweb.auth.models import User
@@ -23,6 +24,7 @@ from kimweb.meetings.forms import (
     NEED_STATE_NAMES,
     OUTCOME_KINDS,
     ROLE_NAMES,
+    STANDING_TITLES,
     CancelForm,
     ItemForm,
     MeetingForm,
@@ -60,8 +62,14 @@ def _meetings_context() -> dict:
         "role_names": ROLE_NAMES,
         "markdown": render_markdown,
         "holiday_names": HOLIDAY_NAMES,
+        "item_title": _item_title,
         "can_organise": lambda body: services.can_organise(body, current_user),
     }
+
+
+def _item_title(item: AgendaItem) -> str:
+    """The standing items' titles in the reader's language; others as written."""
+    return str(STANDING_TITLES[item.kind]) if item.is_standing else item.title
 
 
 # --- lookups with permission checks ------------------------------------------------------
@@ -680,9 +688,9 @@ def attendance(meeting_id: int) -> Response:
 
 
 MINUTES_MESSAGES = {
-    "circulate": "The minutes have been circulated to the members.",
-    "approve": "The minutes have been approved.",
-    "lock": "The minutes are locked and can no longer be changed.",
+    "circulate": _l("The minutes have been circulated to the members."),
+    "approve": _l("The minutes have been approved."),
+    "lock": _l("The minutes are locked and can no longer be changed."),
 }
 
 
@@ -693,7 +701,7 @@ def minutes_state(meeting_id: int, action: str) -> Response:
         services.change_minutes_state(meeting, action, current_user)
     except services.StateError:
         abort(409)
-    flash(_(MINUTES_MESSAGES[action]), "success")
+    flash(str(MINUTES_MESSAGES[action]), "success")
     return _back(url_for("meetings.minutes", meeting_id=meeting.id))
 
 
