@@ -74,7 +74,7 @@ lint:
 # --- translations -----------------------------------------------------------------------
 
 i18n-extract:
-	$(PYBABEL) extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+	$(PYBABEL) extract -F babel.cfg -k _l -k lazy_gettext -k N_ --no-location --sort-output \
 	  --project kimweb -o translations/messages.pot .
 
 i18n-update: i18n-extract

@@ -102,6 +102,12 @@ def days(rule: Rule | str, first: date, start: date, end: date) -> list[date]:
         ("every Monday 11am-1pm", "FREQ=WEEKLY;BYDAY=MO", "11:00", "13:00"),
         ("every Monday 12 am - 1 am", "FREQ=WEEKLY;BYDAY=MO", "00:00", "01:00"),
         ("montags 10-11 am Vormittag, bitte pünktlich", "FREQ=WEEKLY;BYDAY=MO", "10:00", "11:00"),
+        ("jeden Samstag 9-13 Uhr (Raum 204)", "FREQ=WEEKLY;BYDAY=SA", "09:00", "13:00"),
+        ("jeden Mittwoch 17 Uhr bis 18 Uhr 30", "FREQ=WEEKLY;BYDAY=WE", "17:00", "18:30"),
+        ("von 10 bis 12 Uhr jeden Dienstag", "FREQ=WEEKLY;BYDAY=TU", "10:00", "12:00"),
+        ("10-12 Uhr, jeden 2./4. Dienstag", "FREQ=MONTHLY;BYDAY=2TU,4TU", "10:00", "12:00"),
+        ("monatlich am 15 10-11", "FREQ=MONTHLY;BYMONTHDAY=15", "10:00", "11:00"),
+        ("every Mon & Wed, 7.30-8.30 p.m.", "FREQ=WEEKLY;BYDAY=MO,WE", "19:30", "20:30"),
     ],
 )
 def test_parse(text: str, rrule: str, start: str, end: str) -> None:

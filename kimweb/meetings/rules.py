@@ -21,22 +21,34 @@ HORIZON = timedelta(days=731)
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 FREQS = ("DAILY", "WEEKLY", "MONTHLY", "YEARLY")
 
-EMPTY = "Describe the rhythm, for example: every 2nd and 4th Tuesday, 10:00-12:00"
-TOO_LONG = "Please use at most %(max)s characters."
-NO_DAY = "Name a weekday, for example: every 2nd and 4th Tuesday, 10:00-12:00"
-NO_MONTH = "Name the months, for example: every first Wednesday of March and September, 14:00-16:00"
-NO_TIME = "Add the time, for example 10:00-12:00."
-NO_END = "Add the end time, for example 10:00-12:00."
-ONE_TIME = "Give one time for all meetings, for example 10:00-12:00."
-BAD_TIME = "%(time)s is not a valid time."
-END_BEFORE = "The end time must be after the start time."
-BAD_NTH = "Use 1st to 5th or last for a weekday of the month, for example every 2nd Tuesday."
-BAD_MONTHDAY = "A month has no day %(day)s."
-BAD_INTERVAL = "Repeat every 1 to 99 weeks, months or years, for example every 2 weeks on Thursday."
-MIXED = "Name either weekdays or days of the month, for example: monthly on the 15th, 10:00-11:00"
-WEEK_OR_MONTH = "Choose weeks or a weekday of the month, for example: every 2 weeks on Thursday"
-NO_DATE = "This rule has no date in the next two years."
-UNREADABLE = "This rule cannot be read."
+
+def N_(message: str) -> str:
+    """Mark an English msgid for extraction; the UI translates it where it is shown."""
+    return message
+
+
+EMPTY = N_("Describe the rhythm, for example: every 2nd and 4th Tuesday, 10:00-12:00")
+TOO_LONG = N_("Please use at most %(max)s characters.")
+NO_DAY = N_("Name a weekday, for example: every 2nd and 4th Tuesday, 10:00-12:00")
+NO_MONTH = N_(
+    "Name the months, for example: every first Wednesday of March and September, 14:00-16:00"
+)
+NO_TIME = N_("Add the time, for example 10:00-12:00.")
+NO_END = N_("Add the end time, for example 10:00-12:00.")
+ONE_TIME = N_("Give one time for all meetings, for example 10:00-12:00.")
+BAD_TIME = N_("%(time)s is not a valid time.")
+END_BEFORE = N_("The end time must be after the start time.")
+BAD_NTH = N_("Use 1st to 5th or last for a weekday of the month, for example every 2nd Tuesday.")
+BAD_MONTHDAY = N_("A month has no day %(day)s.")
+BAD_INTERVAL = N_(
+    "Repeat every 1 to 99 weeks, months or years, for example every 2 weeks on Thursday."
+)
+MIXED = N_(
+    "Name either weekdays or days of the month, for example: monthly on the 15th, 10:00-11:00"
+)
+WEEK_OR_MONTH = N_("Choose weeks or a weekday of the month, for example: every 2 weeks on Thursday")
+NO_DATE = N_("This rule has no date in the next two years.")
+UNREADABLE = N_("This rule cannot be read.")
 
 
 @dataclass(frozen=True)
@@ -75,7 +87,9 @@ MONTH_WORDS = (  # German, English, abbreviations
 COUNTS = {  # intervals 2 to 6 in words
     "de": ("zwei", "drei", "vier", "fünf", "sechs"), "en": ("two", "three", "four", "five", "six"),
 }  # fmt: skip
-WORDS: dict[str, tuple[str, object]] = {}
+ORDINALS = {1: "erst first", 2: "zweit second", 3: "dritt third", 4: "viert fourth"}
+ORDINALS |= {5: "fünft fifth", 6: "sechst sixth", 7: "siebt seventh", -1: "letzt last"}
+DAY_CONTEXT = {"am", "on", "the", "den", "dem", "zum", "und", "and", "or", "oder"}  # "am 15"
 
 
 def _ascii(text: str) -> str:
@@ -84,41 +98,47 @@ def _ascii(text: str) -> str:
     return text
 
 
-def _add(kind: str, value: object, forms: str) -> None:
-    WORDS.update(dict.fromkeys(_ascii(forms).split(), (kind, value)))
+def _vocabulary() -> dict[str, tuple[str, object]]:
+    """Each known word (lower case, umlauts as ae/oe/ue) -> (kind, value)."""
+    words: dict[str, tuple[str, object]] = {}
+
+    def add(kind: str, value: object, forms: str) -> None:
+        words.update(dict.fromkeys(_ascii(forms).split(), (kind, value)))
+
+    for day, forms in enumerate(DAY_WORDS):
+        german, english = forms.split()[:2]
+        add("wd", (day,), f"{forms} {german}s {english}s")
+    for month, forms in enumerate(MONTH_WORDS, start=1):
+        add("month", month, forms)
+    for n, forms in ORDINALS.items():
+        stem, english = forms.split()
+        add("ord", n, " ".join([english] + [stem + end for end in ("e", "en", "er", "es")]))
+    for n, forms in enumerate(zip(COUNTS["de"], COUNTS["en"], strict=True), start=2):
+        add("num", n, " ".join(forms))
+    add("other", 2, "other")
+    add("wd", (0, 1, 2, 3, 4), "werktags wochentags weekday weekdays")
+    add("unit", "WEEKLY", "woche wochen week weeks")
+    add("unit", "MONTHLY", "monat monate monaten monats month months")
+    add("unit", "YEARLY", "jahr jahre jahren jahres year years")
+    add("unit", "DAILY", "tag tage tagen day days tägig tägige tägigen tägiger täglich")
+    add("freq", ("WEEKLY", 1), "wöchentlich weekly")
+    add("freq", ("WEEKLY", 2), "vierzehntägig zweiwöchentlich biweekly fortnightly")
+    add("freq", ("MONTHLY", 1), "monatlich monthly")
+    add("freq", ("YEARLY", 1), "jährlich yearly annually")
+    return words
 
 
-for _day, _forms in enumerate(DAY_WORDS):
-    _add("wd", (_day,), f"{_forms} {_forms.split()[0]}s {_forms.split()[1]}s")
-for _month, _forms in enumerate(MONTH_WORDS, start=1):
-    _add("month", _month, _forms)
-ORDINALS = {1: "erst first", 2: "zweit second", 3: "dritt third", 4: "viert fourth"}
-ORDINALS |= {5: "fünft fifth", 6: "sechst sixth", 7: "siebt seventh", -1: "letzt last"}
-for _n, _forms in ORDINALS.items():
-    _stem, _english = _forms.split()
-    _add("ord", _n, " ".join([_english] + [_stem + end for end in ("e", "en", "er", "es")]))
-for _n, _forms in enumerate(zip(COUNTS["de"], COUNTS["en"], strict=True), 2):
-    _add("num", _n, " ".join(_forms))
-_add("other", 2, "other")
-_add("wd", (0, 1, 2, 3, 4), "werktags wochentags weekday weekdays")
-_add("unit", "WEEKLY", "woche wochen week weeks")
-_add("unit", "MONTHLY", "monat monate monaten monats month months")
-_add("unit", "YEARLY", "jahr jahre jahren jahres year years")
-_add("unit", "DAILY", "tag tage tagen day days tägig tägige tägigen tägiger täglich")
-_add("freq", ("WEEKLY", 1), "wöchentlich weekly")
-_add("freq", ("WEEKLY", 2), "vierzehntägig zweiwöchentlich biweekly fortnightly")
-_add("freq", ("MONTHLY", 1), "monatlich monthly")
-_add("freq", ("YEARLY", 1), "jährlich yearly annually")
+WORDS = _vocabulary()
 _MERIDIEM = r"p\.?\s?m\b\.?|a\.m\.|am(?!\s*\d)(?!\s+(?!(?:to|till|until|bis)\b)[a-z])"
 
 
 def _clock(n: int) -> str:
-    return rf"(?P<h{n}>\d{{1,2}})(?:[:.](?P<m{n}>\d{{2}}))?\s*(?P<ap{n}>{_MERIDIEM})?"
+    minute = rf"(?:[:.]|\s*uhr\s+(?=\d\d(?![\d.])))(?P<m{n}>\d{{2}})"  # 10:30, 10.30, 10 Uhr 30
+    return rf"(?P<h{n}>\d{{1,2}})(?:{minute})?\s*(?P<ap{n}>{_MERIDIEM})?"
 
 
-_RANGE = re.compile(
-    rf"(?<![\d.:]){_clock(1)}\s*(?:uhr\s*)?(?:-|–|—|\bbis\b|\bto\b|\buntil\b|\btill\b)\s*{_clock(2)}(?!\d)"
-)
+_TO = r"(?:-|–|—|\bbis\b|\bto\b|\buntil\b|\btill\b)"
+_RANGE = re.compile(rf"(?<![\d.:]){_clock(1)}\s*(?:uhr\s*)?{_TO}\s*{_clock(2)}(?!\d)")
 _LONE_TIME = re.compile(  # "10:00", "10 Uhr", "10 am", "um 10": a start without an end
     rf"(?<![\d.:])\d{{1,2}}(?:[:.]\d{{2}}(?!\d)|\s*(?:uhr\b|{_MERIDIEM}))"
     r"|\b(?:um|at|ab|from|von)\s+\d{1,2}\b(?![.:])"
@@ -162,7 +182,7 @@ def _tokens(text: str) -> list[tuple[str, object]]:
             is_ordinal = match[0] != match[1]
             tokens.append(("ord" if is_ordinal else "dig", int(match[1])))
         else:  # unknown words are kept as gaps: "15. des Monats" is no interval
-            tokens.append(WORDS.get(match[0], ("word", None)))
+            tokens.append(WORDS.get(match[0], ("word", match[0])))
     return tokens
 
 
@@ -191,8 +211,8 @@ def _scan(tokens: list[tuple[str, object]]) -> _Scan:
             else:  # "alle 2 Wochen", "jede zweite Woche", "every other month"
                 found.interval, found.unit = value, after[1]
             i += 1
-        elif kind in ("dig", "ord"):
-            pending.append(value)
+        elif kind == "ord" or (kind == "dig" and tokens[i - 1][1] in DAY_CONTEXT):
+            pending.append(value)  # "2.", "2nd", "zweiten"; "am 15", "the 15" (not "Raum 204")
         elif kind == "other":
             found.interval = 2
         elif kind == "wd":  # "2. und 4. Dienstag"; "ersten Montag und Mittwoch" shares the 1st
