@@ -280,9 +280,14 @@ def top_up_series(today: date) -> int:
             ),
         )
     ).all()
-    count = sum(len(generate_meetings(series, today)) for series in due)
-    if due:
+    if not due:
+        return 0
+    try:
+        count = sum(len(generate_meetings(series, today)) for series in due)
         db.session.commit()
+    except sa.exc.IntegrityError:  # another worker made the same meetings just now
+        db.session.rollback()
+        return 0
     return count
 
 

@@ -64,6 +64,7 @@ def _meetings_context() -> dict:
         "holiday_names": HOLIDAY_NAMES,
         "item_title": _item_title,
         "can_organise": lambda body: services.can_organise(body, current_user),
+        "can_see": lambda body: services.can_see(body, current_user),
     }
 
 
