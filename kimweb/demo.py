@@ -9,6 +9,7 @@ from kimweb.auth.models import User
 from kimweb.consultations.demo import seed_consultations
 from kimweb.directory.demo import seed_directory
 from kimweb.extensions import db
+from kimweb.meetings.demo import seed_meetings
 
 DEMO_PASSWORD = "kimweb-demo"  # noqa: S105 - documented demo login
 DEMO_USERS = (
@@ -35,4 +36,5 @@ def seed_demo() -> list[str]:
     ]
     seed_directory(users[0])
     seed_consultations()
+    seed_meetings(users)
     return [user.username for user in users]
