@@ -2,8 +2,9 @@
 meetings with approved minutes, coming meetings with published agendas, open and done tasks
 and needs in every state. Topics are about structures, never about clients (DOMAIN.md).
 
-Everything goes through ``services``, as a person using the app would; dates are counted
-from ``today``, so the demo looks current on any day.
+Everything goes through ``services``, as a person using the app would (two shortcuts, for
+speed and for realistic dates, say why where they are); dates are counted from ``today``,
+so the demo looks current on any day.
 """
 
 from __future__ import annotations
@@ -59,6 +60,8 @@ RHYTHMS = {  # typed as a user would, read by rules.parse_rule
     "migration_extra": "jeden Mittwoch, 14:00-16:00",
     "steering": "jeden Donnerstag, 14:00-16:00",
 }
+EVES = ("12-24", "12-31")  # no public holidays, but no meetings either
+ONE_DAY = timedelta(days=1)
 
 
 # --- agenda topics ----------------------------------------------------------------------
@@ -572,8 +575,6 @@ NEEDS = (
 )
 COORDINATION_NOTE = "Die Koordination klärt Umfang und Zuständigkeiten mit den Trägern."
 SUBMISSION_NOTE = "Zur Entscheidung an die Lenkungsgruppe."
-ONE_DAY = timedelta(days=1)
-EVES = ("12-24", "12-31")  # no public holidays, but offices close
 
 
 # --- seeding ----------------------------------------------------------------------------
