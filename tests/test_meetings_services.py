@@ -899,7 +899,10 @@ def searchable(kim) -> SimpleNamespace:
 
 
 def hits(user: User, query: str) -> list[tuple[int, str]]:
-    return sorted((hit.item.id, hit.part) for hit in services.search(user, query))
+    """(item id, part) of the topics found; the standing items ("Genehmigung des
+    Protokolls ...") are left out."""
+    found = services.search(user, query)
+    return sorted((hit.item.id, hit.part) for hit in found if not hit.item.is_standing)
 
 
 def test_search_finds_titles_and_notes(kim, searchable):
@@ -950,6 +953,20 @@ def test_search_shows_nothing_of_the_steering_group_to_non_members(kim, searchab
     assert hits(kim.outsider, "Wohnraum") == [(s.open.id, "agenda")]  # the open Jour fixe
     assert hits(kim.member, "Haushaltsmittel") == [(s.steering.id, "agenda")]
     assert hits(kim.member, "Finanzierung") == [(s.steering.id, "minutes")]
+
+
+def test_standing_items_are_indexed_whether_or_not_the_minutes_moved_on(kim):
+    """Two published agendas with the same standing items: search treats them alike.
+    (Today the standing items are indexed only when the minutes change state.)"""
+    circulated = meeting_on(kim.jour_fixe, date(2026, 11, 3))
+    draft = meeting_on(kim.jour_fixe, date(2026, 11, 10))
+    for meeting in (circulated, draft):
+        services.publish(meeting)
+    services.change_minutes_state(circulated, "circulate", kim.organiser)
+
+    found = {hit.item.meeting_id for hit in services.search(kim.organiser, "Genehmigung")}
+
+    assert found in (set(), {circulated.id, draft.id})
 
 
 def test_search_ignores_backlog_topics(kim):

@@ -593,7 +593,8 @@ def change_minutes_state(
     sources, target = MINUTES_TRANSITIONS[action]
     if meeting.minutes_state not in sources:
         raise StateError(action)
-    if action == "reopen" and not (reason and reason.strip()):
+    reason = (reason or "").strip() or None
+    if action == "reopen" and not reason:
         raise StateError("reason")
     meeting.minutes_state = target
     if action == "circulate":
@@ -818,11 +819,20 @@ def change_need(need: Need, target: str, note: str | None, user: User, now: date
     """Move a need on. Submitting puts it on the next steering group agenda (or its
     backlog if no meeting is planned); a decision is recorded with its text."""
     _move_need(need, target, note, user)
-    if target == "submitted":
+    if target == "submitted" and not _still_planned(need.steering_item, now):
         need.steering_item_id = _steering_item(need, user, now).id
     if target == "decided":
         need.decision = note or need.decision
     db.session.commit()
+
+
+def _still_planned(item: AgendaItem | None, now: datetime) -> bool:
+    """True if a need submitted before still waits on a coming steering agenda (or its
+    backlog): submitting again does not put it there twice."""
+    if item is None:
+        return False
+    meeting = item.meeting
+    return meeting is None or (not meeting.is_cancelled and meeting.starts > now)
 
 
 def _steering_item(need: Need, user: User, now: datetime) -> AgendaItem:
@@ -896,7 +906,10 @@ def needs_of_item(item: AgendaItem) -> list[Need]:
 
 
 def item_texts(item: AgendaItem) -> dict[str, str]:
-    agenda = " ".join(filter(None, (item.title, item.description, item.presenter)))
+    """The agenda part (a standing item's boilerplate title is not worth finding) and the
+    minutes part of ``item``."""
+    fields = () if item.is_standing else (item.title, item.description, item.presenter)
+    agenda = " ".join(filter(None, fields))
     minutes = " ".join(filter(None, [item.notes, *(o.text for o in item.outcomes)]))
     return {"agenda": agenda, "minutes": minutes}
 
