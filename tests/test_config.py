@@ -84,3 +84,19 @@ def test_foreign_keys_enforced(app):
             )
         )
         db.session.commit()
+
+
+def test_passwords_are_hashed_with_scrypt_outside_the_tests(instance_dir):
+    """Production hashes with scrypt; only the test suite uses a fast hash."""
+    from kimweb.auth.models import User
+
+    app = create_app(Config())
+    with app.app_context():
+        user = User(username="x", email="x@example.org", display_name="X")
+        user.set_password("ein langes Passwort")
+        assert user.password_hash.startswith("scrypt:")
+        assert user.check_password("ein langes Passwort")
+    assert TestConfig().PASSWORD_HASH_METHOD.startswith("pbkdf2:")
+    outside = User(username="y", email="y@example.org", display_name="Y")
+    outside.set_password("ein langes Passwort")
+    assert outside.password_hash.startswith("scrypt:")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, time
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -16,7 +17,14 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from kimweb.meetings import rules
@@ -54,7 +62,7 @@ ROLE_NAMES = {"member": _l("member"), "organiser": _l("organiser")}
 
 def _sensible(form: FlaskForm, field: DateField) -> None:
     if field.data and not date(2000, 1, 1) <= field.data <= date(2100, 12, 31):
-        raise ValueError(_l("Please enter a date between 2000 and 2100."))
+        raise ValidationError(_l("Please enter a date between 2000 and 2100."))
 
 
 class SeriesForm(FlaskForm):
@@ -76,13 +84,11 @@ class SeriesForm(FlaskForm):
         try:
             self.rule = rules.parse_rule(field.data or "")
         except rules.RuleError as problem:
-            from flask_babel import gettext
-
-            raise ValueError(gettext(problem.message, **problem.params)) from None
+            raise ValidationError(gettext(problem.message, **problem.params)) from None
 
     def validate_last_date(self, field: DateField) -> None:
         if field.data and self.first_date.data and field.data < self.first_date.data:
-            raise ValueError(_l("The last date must not be before the first."))
+            raise ValidationError(_l("The last date must not be before the first."))
 
 
 class MeetingForm(FlaskForm):
@@ -94,7 +100,7 @@ class MeetingForm(FlaskForm):
     def validate_end_time(self, field: TimeField) -> None:
         start: time | None = self.start_time.data
         if field.data and start and field.data <= start:
-            raise ValueError(_l("The end must be after the start."))
+            raise ValidationError(_l("The end must be after the start."))
 
 
 class CancelForm(FlaskForm):
@@ -123,12 +129,12 @@ class OutcomeForm(FlaskForm):
         _l("Text"), validators=[DataRequired(), Length(max=2000)], render_kw={"rows": 2}
     )
     assignee_id = SelectField(_l("Assigned to (member)"), choices=[], validate_choice=False)
-    assignee_name = StringField(_l("or a guest (name)"), validators=[Optional(), Length(max=200)])
+    assignee_name = StringField(_l("or a guest (name)"), validators=[Length(max=200)])
     due_date = DateField(_l("Due by"), validators=[Optional(), _sensible])
 
     def validate_assignee_name(self, field: StringField) -> None:
         if self.kind.data == "task" and not (self.assignee_id.data or (field.data or "").strip()):
-            raise ValueError(_l("A task needs someone to do it: a member or a guest."))
+            raise ValidationError(_l("A task needs someone to do it: a member or a guest."))
 
 
 class ReasonForm(FlaskForm):
@@ -162,12 +168,12 @@ class NeedForm(FlaskForm):
 class NeedStatusForm(FlaskForm):
     status = SelectField(_l("New status"), choices=[])
     note = TextAreaField(
-        _l("Note or decision"), validators=[Optional(), Length(max=5000)], render_kw={"rows": 3}
+        _l("Note or decision"), validators=[Length(max=5000)], render_kw={"rows": 3}
     )
 
     def validate_note(self, field: TextAreaField) -> None:
         if self.status.data == "decided" and not (field.data or "").strip():
-            raise ValueError(_l("Please write down the decision."))
+            raise ValidationError(_l("Please write down the decision."))
 
 
 class NeedFilterForm(FlaskForm):

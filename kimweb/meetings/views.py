@@ -44,6 +44,7 @@ from kimweb.routing import as_id, id_arg
 bp = Blueprint("meetings", __name__, url_prefix="/meetings")
 
 PREVIEW_DAYS = 370
+MAX_TEXT = 50_000
 
 
 @bp.before_request
@@ -116,6 +117,15 @@ def _minutes_item(item_id: int) -> AgendaItem:
     if item.meeting.minutes_state == "locked":
         abort(409)
     return item
+
+
+def _locked_item(item_id: int) -> tuple[AgendaItem, bool]:
+    """An item of minutes the current user organises, and whether they are locked: text sent
+    to locked minutes is answered with 409 and shown back, so it can be copied, not lost."""
+    item = _item(item_id)
+    if item.meeting is None:
+        abort(404)
+    return item, item.meeting.minutes_state == "locked"
 
 
 def _back(default: str) -> Response:
@@ -457,7 +467,7 @@ def item_move(item_id: int) -> Response:
     if wants_fragment():
         db.session.refresh(meeting)
         position = meeting.items.index(item) + 1
-        moved = _("“%(title)s” is now item %(num)d.", title=item.title, num=position)
+        moved = _("“%(title)s” is now item %(num)d.", title=_item_title(item), num=position)
         return _agenda_page(meeting, ItemForm(formdata=None), moved=moved)
     return redirect(url_for("meetings.agenda", meeting_id=meeting.id) + f"#item-{item.id}")
 
@@ -469,7 +479,7 @@ def item_take(item_id: int) -> Response:
     if item.meeting_id is not None or meeting.body_id != item.body_id:
         abort(409)
     services.take_into_meeting(item, meeting)
-    flash(_("“%(title)s” is now on the agenda.", title=item.title), "success")
+    flash(_("“%(title)s” is now on the agenda.", title=_item_title(item)), "success")
     return redirect(url_for("meetings.agenda", meeting_id=meeting.id) + "#agenda")
 
 
@@ -480,7 +490,7 @@ def item_backlog(item_id: int) -> Response:
     if meeting_id is None or item.is_standing:
         abort(409)
     services.return_to_backlog(item)
-    flash(_("“%(title)s” is back in the backlog.", title=item.title), "success")
+    flash(_("“%(title)s” is back in the backlog.", title=_item_title(item)), "success")
     return redirect(url_for("meetings.agenda", meeting_id=meeting_id) + "#agenda")
 
 
@@ -601,7 +611,9 @@ def _item_fragment(item: AgendaItem, status: int = 200, **state) -> Response:
 
 @bp.post("/items/<id:item_id>/notes")
 def notes(item_id: int) -> Response:
-    item = _minutes_item(item_id)
+    item, locked = _locked_item(item_id)
+    if locked:
+        return _after_notes(item, 409, locked_text=request.form.get("notes", "")[:MAX_TEXT])
     form = NotesForm()
     version = as_id(form.version.data) if form.version.data != "0" else 0
     if not form.validate() or version is None:
@@ -614,7 +626,7 @@ def notes(item_id: int) -> Response:
     db.session.refresh(item)
     if wants_fragment():
         return _item_fragment(item, saved=True)
-    flash(_("The notes on “%(title)s” have been saved.", title=item.title), "success")
+    flash(_("The notes on “%(title)s” have been saved.", title=_item_title(item)), "success")
     return redirect(url_for("meetings.minutes", meeting_id=item.meeting_id) + f"#item-{item.id}")
 
 
@@ -626,13 +638,17 @@ def _after_notes(item: AgendaItem, status: int, **state) -> Response:
 
 @bp.post("/items/<id:item_id>/outcomes")
 def outcome_new(item_id: int) -> Response:
-    item = _minutes_item(item_id)
+    item, locked = _locked_item(item_id)
+    if locked:
+        return _after_notes(item, 409, locked_text=request.form.get("text", "")[:MAX_TEXT])
     form = OutcomeForm()
     form.assignee_id.choices = _member_choices(item.body)
     member_ids = {value for value, _label in form.assignee_id.choices if value}
+    valid = form.validate_on_submit()
     if form.assignee_id.data and form.assignee_id.data not in member_ids:
         form.assignee_id.errors = [_("Please choose a member of this body.")]
-    if form.validate_on_submit() and not form.assignee_id.errors:
+        valid = False
+    if valid:
         data = dict(form.data, assignee_id=as_id(form.assignee_id.data))
         services.add_outcome(item, data, current_user)
         if wants_fragment():

@@ -99,4 +99,3 @@ def _coming(feature: str) -> Response:
 @login_required
 def calendar() -> Response:
     return _coming("calendar")
-
