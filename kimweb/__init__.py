@@ -94,10 +94,11 @@ def _migrations_dir():
 
 
 def _register_blueprints(app: Flask) -> None:
-    from kimweb import admin, auth, consultations, directory, meetings, pages
+    from kimweb import admin, auth, calendar, consultations, directory, meetings, pages, search
 
     # Models of every feature must be imported for migrations and create_all.
     from kimweb.auth import models as _auth_models  # noqa: F401
+    from kimweb.calendar import models as _calendar_models  # noqa: F401
     from kimweb.consultations import models as _consultations_models  # noqa: F401
     from kimweb.directory import models as _directory_models  # noqa: F401
     from kimweb.meetings import models as _meetings_models  # noqa: F401
@@ -109,6 +110,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(directory.bp)
     app.register_blueprint(consultations.bp)
     app.register_blueprint(meetings.bp)
+    app.register_blueprint(calendar.bp)
+    app.register_blueprint(search.bp)
     from kimweb.consultations import api
 
     app.register_blueprint(api.bp)

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 
 from kimweb.auth import services as auth
 from kimweb.auth.models import User
+from kimweb.calendar.demo import seed_calendar
 from kimweb.consultations.demo import seed_consultations
 from kimweb.directory.demo import seed_directory
 from kimweb.extensions import db
@@ -37,4 +38,5 @@ def seed_demo() -> list[str]:
     seed_directory(users[0])
     seed_consultations()
     seed_meetings(users)
+    seed_calendar(users[0])
     return [user.username for user in users]

@@ -27,7 +27,6 @@ ACCESS: dict[str, tuple[str, str, dict[str, int]]] = {
     "pages.health": ("GET", "/health", {A: 200, S: 200, AD: 200}),
     "pages.privacy": ("GET", "/privacy", {A: 200, S: 200, AD: 200}),
     "pages.imprint": ("GET", "/imprint", {A: 200, S: 200, AD: 200}),
-    "pages.calendar": ("GET", "/calendar/", {A: LOGIN, S: 200, AD: 200}),
     "directory.index": ("GET", "/directory/", {A: LOGIN, S: 200, AD: 200}),
     "directory.organisation": (
         "GET",
@@ -206,6 +205,26 @@ ACCESS: dict[str, tuple[str, str, dict[str, int]]] = {
     "meetings.need_new": ("GET", "/meetings/needs/new", {A: LOGIN, S: 200, AD: 200}),
     "meetings.need": ("GET", "/meetings/needs/{need}", {A: LOGIN, S: 200, AD: 200}),
     "meetings.search": ("GET", "/meetings/search?q=Wohnraum", {A: LOGIN, S: 200, AD: 200}),
+    "search.index": ("GET", "/search?q=Wohnraum", {A: LOGIN, S: 200, AD: 200}),
+    "calendar.index": ("GET", "/calendar/", {A: LOGIN, S: 200, AD: 200}),
+    "calendar.event_edit": ("GET", "/calendar/events/{event}/edit", {A: LOGIN, S: 403, AD: 200}),
+    "calendar.event": ("GET", "/calendar/events/{event}", {A: LOGIN, S: 200, AD: 200}),
+    "calendar.event_ics": ("GET", "/calendar/events/{event}.ics", {A: LOGIN, S: 200, AD: 200}),
+    "calendar.occurrence": (
+        "GET",
+        "/calendar/events/{event}/dates/{event_date}",
+        {A: LOGIN, S: 403, AD: 200},
+    ),
+    "calendar.event_delete": (
+        "POST",
+        "/calendar/events/{other_event}/delete",
+        {A: LOGIN, S: 403, AD: 302},
+    ),
+    "calendar.public_ics": ("GET", "/calendar.ics", {A: 200, S: 200, AD: 200}),
+    "calendar.private_ics": ("GET", "/calendar/feed/{token}.ics", {A: 200, S: 200, AD: 200}),
+    "calendar.subscribe": ("GET", "/calendar/subscribe", {A: LOGIN, S: 200, AD: 200}),
+    "calendar.import_upload": ("GET", "/calendar/import", {A: LOGIN, S: 200, AD: 200}),
+    "calendar.import_confirm": ("POST", "/calendar/import/confirm", {A: LOGIN, S: 302, AD: 302}),
     "admin.users": ("GET", "/admin/users/", {A: LOGIN, S: 403, AD: 200}),
     "admin.user_new": ("GET", "/admin/users/new", {A: LOGIN, S: 403, AD: 200}),
     "admin.user_edit": ("GET", "/admin/users/{user}", {A: LOGIN, S: 403, AD: 200}),
@@ -233,6 +252,10 @@ FORMS_SHOWN_BY_GET = {
     "meetings.item_edit",
     "meetings.need_new",
     "meetings.need",
+    "calendar.event_edit",
+    "calendar.occurrence",
+    "calendar.subscribe",
+    "calendar.import_upload",
 }
 # Routes that change state: everything but GET/HEAD/OPTIONS.
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
@@ -283,6 +306,7 @@ def ids(app, make_user):
             "contact": person.id,
             **timetable_ids(org.id),
             **meeting_ids(owner, person),
+            **calendar_ids(owner),
         }
 
 
@@ -349,6 +373,26 @@ def meeting_ids(owner, contact) -> dict[str, int]:
         "guest": meeting.guests[0].id,
         "outcome": task.id,
         "need": need.id,
+    }
+
+
+def calendar_ids(owner) -> dict[str, int | str]:
+    """A weekly series and a single event of another user, and that user's feed token."""
+    from datetime import date, time, timedelta
+
+    from kimweb.calendar import services as calendar
+
+    monday = date.today() + timedelta(days=7 - date.today().weekday())
+    data = {"title": "Fortbildung", "category": "training", "is_public": True}
+    series = calendar.save_event(
+        None, data, (monday, time(10), monday, time(12)), "FREQ=WEEKLY;COUNT=5", owner
+    )
+    single = calendar.save_event(None, data, (monday, None, monday, None), None, owner)
+    return {
+        "event": series.id,
+        "event_date": monday.isoformat(),
+        "other_event": single.id,
+        "token": calendar.feed_token(owner),
     }
 
 

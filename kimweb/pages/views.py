@@ -1,4 +1,4 @@
-"""Start page, legal and accessibility pages, and pages of features still to come."""
+"""Start page, legal and accessibility pages."""
 
 from __future__ import annotations
 
@@ -7,12 +7,12 @@ from datetime import date
 from flask import Blueprint, Response, flash, redirect, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from flask_login import login_required
+from flask_login import current_user, login_required
 
 from kimweb.consultations import services as timetable
 from kimweb.directory import services as directory
 from kimweb.htmx import render_page, wants_fragment
+from kimweb.meetings.forms import MINUTES_STATE_NAMES
 from kimweb.pages import services
 from kimweb.pages.forms import FeedbackForm
 
@@ -26,9 +26,12 @@ ASSESSMENT = {"date": date(2026, 11, 21), "review": date(2027, 11, 21)}
 @login_required
 def index() -> Response:
     to_check, first_to_check = directory.needs_checking_summary()
-    today = timetable.now_in_berlin().date()
+    now = timetable.now_in_berlin()
+    today = now.date()
     return render_page(
         "pages/index.html",
+        start=services.start_page(current_user, now),
+        minutes_state_names=MINUTES_STATE_NAMES,
         to_check=to_check,
         first_to_check=first_to_check,
         exceptions=[e for e in timetable.upcoming_exceptions(today) if (e.date - today).days < 14],
@@ -84,18 +87,3 @@ def privacy() -> Response:
 @bp.get("/imprint")
 def imprint() -> Response:
     return render_page("pages/imprint.html")
-
-
-COMING = {
-    "calendar": _l("Calendar"),
-}
-
-
-def _coming(feature: str) -> Response:
-    return render_page("pages/coming.html", title=COMING[feature])
-
-
-@bp.get("/calendar/")
-@login_required
-def calendar() -> Response:
-    return _coming("calendar")
