@@ -209,6 +209,11 @@ ACCESS: dict[str, tuple[str, str, dict[str, int]]] = {
     "calendar.index": ("GET", "/calendar/", {A: LOGIN, S: 200, AD: 200}),
     "calendar.event_edit": ("GET", "/calendar/events/{event}/edit", {A: LOGIN, S: 403, AD: 200}),
     "calendar.event": ("GET", "/calendar/events/{event}", {A: LOGIN, S: 200, AD: 200}),
+    "calendar.rule_preview": (
+        "GET",
+        "/calendar/events/preview?start_date=2027-01-07&all_day=y&frequency=weekly",
+        {A: LOGIN, S: 200, AD: 200},
+    ),
     "calendar.event_ics": ("GET", "/calendar/events/{event}.ics", {A: LOGIN, S: 200, AD: 200}),
     "calendar.occurrence": (
         "GET",

@@ -694,3 +694,20 @@ def test_never_more_than_the_limit() -> None:
 def test_unreadable_rules_raise_value_error(rule: str) -> None:
     with pytest.raises(ValueError):
         timed(rule, date(2027, 1, 1), (date(2027, 1, 1), date(2027, 1, 31)))
+
+
+@pytest.mark.parametrize(
+    ("rule", "start", "expected"),
+    [
+        (None, date(2027, 1, 7), date(2027, 1, 7)),
+        ("FREQ=MONTHLY;BYDAY=-1FR", date(2027, 1, 7), date(2027, 1, 29)),
+        ("FREQ=MONTHLY;BYDAY=1TH;COUNT=3", date(2027, 1, 8), date(2027, 2, 4)),
+        ("FREQ=WEEKLY;BYDAY=MO,WE", date(2027, 1, 7), date(2027, 1, 11)),
+        ("FREQ=WEEKLY;BYDAY=TH", date(2027, 1, 7), date(2027, 1, 7)),
+        ("FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29", date(2027, 3, 1), date(2028, 2, 29)),
+        # Nothing from the start on: the start stays (and the form says so).
+        ("FREQ=MONTHLY;BYDAY=5FR;UNTIL=20270220", date(2027, 2, 1), date(2027, 2, 1)),
+    ],
+)
+def test_a_series_starts_on_the_first_date_of_its_pattern(rule, start, expected) -> None:
+    assert recurrence.first_date(rule, start) == expected

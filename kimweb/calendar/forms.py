@@ -182,6 +182,27 @@ class EventForm(TimesMixin, FlaskForm):
         self.until.data = rec.until
         self.count.data = rec.count
 
+    WHEN_FIELDS = ("start_date", "start_time", "end_time", "end_date")
+    RULE_FIELDS = ("frequency", "interval", "weekdays", "nth", "nth_weekday", "ends", "until",
+                   "count")
+
+    def rule_problems(self) -> list[str]:
+        """After ``validate``: the messages about the dates and the repetition alone."""
+        found = [
+            f"{self[name].label.text}: {error}"
+            for name in self.WHEN_FIELDS + self.RULE_FIELDS
+            for error in self[name].errors
+        ]
+        if not found and self.frequency.data != "none":
+            problems = recurrence.problems(self.recurrence(), self.start_date.data)
+            found = [f"{self[name].label.text}: {gettext(m)}" for name, m in problems.items()]
+        return found
+
+    def rule(self) -> str | None:
+        """The RRULE of the valid form (None: no repetition)."""
+        times = self.times()
+        return recurrence.to_rrule(self.recurrence(), times[0], timed=times[1] is not None)
+
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)
         ok = self.check_times() and ok

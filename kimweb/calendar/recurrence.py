@@ -169,6 +169,17 @@ def problems(rec: Recurrence, start: date) -> dict[str, str]:
     return found
 
 
+def first_date(rrule: str | None, start: date) -> date:
+    """The first date from ``start`` on that ``rrule`` itself gives, as a calendar program
+    moves a series that starts on a date outside its pattern ("every last Friday" from a
+    Thursday starts on the last Friday); ``start`` if it has none or no rule."""
+    if not rrule:
+        return start
+    first = datetime.combine(start, time())
+    moment = next(iter(_rule(_parse(rrule), first)), None)
+    return moment.date() if moment is not None else start
+
+
 WORDS = {
     "de": {
         "daily": ("jeden Tag", "alle {n} Tage"),

@@ -31,6 +31,7 @@ AGENDA_DAYS = 42
 MEETING = "meeting"
 HOLIDAY = "holiday"
 FILTERS = (*CATEGORIES, MEETING)
+BODY_FILTER = re.compile(r"^body-(\d{1,9})$")  # "body-3": the meetings of one body
 
 
 def now_in_berlin() -> datetime:
@@ -57,6 +58,7 @@ class Entry:
     cancelled: bool = False
     where: str = ""
     is_public: bool = False
+    linked: bool = True  # False: a meeting whose draft agenda the user may not open
 
     @property
     def days(self) -> list[date]:
@@ -146,27 +148,34 @@ def local(day: date, moment: time | None) -> datetime:
     return datetime.combine(day, moment or time(0), tzinfo=BERLIN)
 
 
-def meetings_between(user: User, start: date, end: date) -> list[Meeting]:
-    """Meetings of the bodies ``user`` may see, starting from ``start`` to ``end``."""
+def meetings_between(
+    user: User, start: date, end: date, body_ids: Iterable[int] = ()
+) -> list[Meeting]:
+    """Meetings of the bodies ``user`` may see (of ``body_ids`` only, if given), starting
+    from ``start`` to ``end``."""
     first = local(start, None).astimezone(UTC)
     last = local(end + timedelta(days=1), None).astimezone(UTC)
+    query = sa.select(Meeting).where(
+        Meeting.body_id.in_(meetings.visible_body_ids(user)),
+        Meeting.start_dt >= first,
+        Meeting.start_dt < last,
+    )
+    if body_ids:
+        query = query.where(Meeting.body_id.in_(list(body_ids)))
     return list(
         db.session.scalars(
-            sa.select(Meeting)
-            .where(
-                Meeting.body_id.in_(meetings.visible_body_ids(user)),
-                Meeting.start_dt >= first,
-                Meeting.start_dt < last,
-            )
-            .options(so.joinedload(Meeting.body))
-            .order_by(Meeting.start_dt)
+            query.options(so.joinedload(Meeting.body)).order_by(Meeting.start_dt)
         )
     )
 
 
-def meeting_entries(user: User, start: date, end: date) -> list[Entry]:
-    """Meetings of the bodies ``user`` may see: no double entry in the calendar."""
-    rows = meetings_between(user, start, end)
+def meeting_entries(
+    user: User, start: date, end: date, body_ids: Iterable[int] = ()
+) -> list[Entry]:
+    """Meetings of the bodies ``user`` may see: no double entry in the calendar. A draft
+    agenda is linked for the body's organisers only."""
+    rows = meetings_between(user, start, end, body_ids)
+    organised = set(db.session.scalars(meetings.organised_body_ids(user))) if rows else set()
     return [
         Entry(
             kind=MEETING,
@@ -177,6 +186,7 @@ def meeting_entries(user: User, start: date, end: date) -> list[Entry]:
             meeting_id=meeting.id,
             cancelled=meeting.is_cancelled,
             where=meeting.location or "",
+            linked=meeting.agenda_state == "published" or meeting.body_id in organised,
         )
         for meeting in rows
     ]
@@ -200,16 +210,28 @@ def holiday_entries(start: date, end: date) -> list[Entry]:
     return entries
 
 
+def valid_filters(values: Iterable[str]) -> list[str]:
+    """The filter values that mean something: event categories, "meeting" (every body)
+    and "body-<id>" (one body); each once, in the given order."""
+    return list(dict.fromkeys(v for v in values if v in FILTERS or BODY_FILTER.match(v)))
+
+
 def entries_for(
     user: User, start: date, end: date, categories: Iterable[str] = ()
 ) -> list[Entry]:
-    """Everything ``user`` sees in [start, end], sorted: holidays, events, meetings."""
-    wanted = set(categories) & set(FILTERS)
+    """Everything ``user`` sees in [start, end], sorted: holidays, events, meetings.
+
+    ``categories`` narrows it to event categories, "meeting" (all meetings) and
+    "body-<id>" (the meetings of one body); none: everything."""
+    wanted = set(valid_filters(categories))
+    bodies = {int(m[1]) for m in map(BODY_FILTER.match, wanted) if m}
     entries = holiday_entries(start, end)
     if not wanted or wanted & set(CATEGORIES):
-        entries += event_entries(load_events(start, end, wanted - {MEETING}), start, end)
+        entries += event_entries(load_events(start, end, wanted & set(CATEGORIES)), start, end)
     if not wanted or MEETING in wanted:
         entries += meeting_entries(user, start, end)
+    elif bodies:
+        entries += meeting_entries(user, start, end, bodies)
     return sorted(entries, key=_order)
 
 
@@ -439,6 +461,40 @@ def is_occurrence(event: Event, original: date) -> bool:
         original,
     )
     return any(o.original_date == original for o in found)
+
+
+def aligned(
+    times: tuple[date, time | None, date, time | None], rule: str | None
+) -> tuple[date, time | None, date, time | None]:
+    """``times`` moved to the first date ``rule`` gives (the length kept): a series typed
+    into the form starts on a date of its own pattern."""
+    start_date, start_time, end_date, end_time = times
+    first = recurrence.first_date(rule, start_date)
+    return first, start_time, first + (end_date - start_date), end_time
+
+
+PREVIEW_DATES = 6
+
+
+@dataclass
+class Preview:
+    """What a repetition typed into the form gives: its words and its first dates."""
+
+    rule: str | None
+    dates: list[recurrence.Occurrence]
+    more: bool  # the repetition goes on after these dates
+
+
+def preview(
+    times: tuple[date, time | None, date, time | None], rule: str | None
+) -> Preview:
+    """The first ``PREVIEW_DATES`` dates of an event with ``times`` and ``rule``."""
+    first = times[0]
+    found = recurrence.occurrences(
+        *times, rule, first, first + timedelta(days=366 * recurrence.MAX_YEARS),
+        limit=PREVIEW_DATES + 1,
+    )
+    return Preview(rule, found[:PREVIEW_DATES], len(found) > PREVIEW_DATES)
 
 
 def delete_event(event: Event) -> None:

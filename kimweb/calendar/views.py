@@ -24,6 +24,7 @@ from kimweb.directory import services as uploads
 from kimweb.extensions import db
 from kimweb.forms import form_status
 from kimweb.htmx import render_page
+from kimweb.meetings import services as meetings
 
 bp = Blueprint("calendar", __name__)
 
@@ -42,7 +43,7 @@ def _calendar_context() -> dict:
 
 
 def _categories() -> list[str]:
-    return [c for c in request.args.getlist("category") if c in services.FILTERS]
+    return services.valid_filters(request.args.getlist("category"))
 
 
 @bp.get("/calendar/")
@@ -61,6 +62,9 @@ def index() -> Response:
         "categories": categories,
         "today": today,
         "this_week": _week_key(today - timedelta(days=today.weekday())),
+        "body_filters": [
+            (f"body-{body.id}", body.name) for body in meetings.visible_bodies(current_user)
+        ],
     }
     if view == "week":
         start, end = week, week + timedelta(days=6)
@@ -130,6 +134,8 @@ def event_edit(event_id: int | None = None) -> Response:
             form.organiser.data = current_user.display_name
         else:
             form.all_day.data = event.all_day
+            if event.end_date == event.start_date:
+                form.end_date.data = None  # one day: a new start date must not leave it behind
             form.location_id.data = str(event.location_id or "")
             rule = recurrence.from_rrule(event.rrule, event.start_date)
             if rule is not None:
@@ -139,22 +145,48 @@ def event_edit(event_id: int | None = None) -> Response:
     ) is None
     if form.validate_on_submit():
         times = form.times()
-        if custom_rule and request.form.get("keep_rule") == "1":
-            rule = event.rrule
-        else:
-            rule = recurrence.to_rrule(form.recurrence(), times[0], timed=times[1] is not None)
+        keep = custom_rule and request.form.get("keep_rule") == "1"
+        rule = event.rrule if keep else form.rule()
+        if not keep:
+            times = services.aligned(times, rule)
         data = dict(form.data, location_id=_location_id(form.location_id.data))
         event = services.save_event(event, data, times, rule, current_user)
         flash(_("The event “%(title)s” has been saved.", title=event.title), "success")
         return redirect(url_for("calendar.event", event_id=event.id))
+    preview = None
+    if request.method == "GET" and event is not None:
+        preview = services.preview(form.times(), event.rrule)
     return render_page(
         "calendar/event_form.html",
         form=form,
         event=event,
         custom_rule=custom_rule,
+        preview=preview,
         frequency_names=FREQUENCY_NAMES,
         ends_names=ENDS_NAMES,
         status=form_status(form),
+    )
+
+
+@bp.get("/calendar/events/preview")
+@login_required
+def rule_preview() -> Response:
+    """The repetition of the event form in words and dates, while it is filled in (htmx)."""
+    form = EventForm(request.args, meta={"csrf": False})
+    form.validate()
+    problems = form.rule_problems()
+    rule = None if problems else form.rule()
+    preview = None if problems else services.preview(services.aligned(form.times(), rule), rule)
+    form.location_id.choices = _location_choices()
+    return render_page(
+        "calendar/event_form.html",
+        block="preview",
+        form=form,
+        event=None,
+        preview=preview,
+        problems=problems,
+        frequency_names=FREQUENCY_NAMES,
+        ends_names=ENDS_NAMES,
     )
 
 
@@ -215,7 +247,9 @@ def occurrence(event_id: int, day: str) -> Response:
             "all_day": event.all_day,
             "start_time": event.start_time,
             "end_time": event.end_time,
-            "end_date": original + (event.end_date - event.start_date),
+            # Only a date of several days names its last day: moving a one-day date
+            # must not leave its end behind on the old day.
+            "end_date": original + span if (span := event.end_date - event.start_date) else None,
         }
     )
     action = request.form.get("action")
@@ -283,8 +317,8 @@ def private_ics(token: str) -> Response:
     today = services.now_in_berlin().date()
     start, end = today - timedelta(FEED_PAST_DAYS), today + timedelta(FEED_FUTURE_DAYS)
     events = services.load_events(start, end)
-    meetings = services.meetings_between(user, start, end)
-    response = _calendar_file(feeds.events_ics(events, meetings, name=feeds.PRIVATE_NAME))
+    their_meetings = services.meetings_between(user, start, end)
+    response = _calendar_file(feeds.events_ics(events, their_meetings, name=feeds.PRIVATE_NAME))
     response.cache_control.private = True
     response.cache_control.no_cache = True
     return response
@@ -323,7 +357,7 @@ def import_upload() -> Response:
             form.file.errors.append(_("The file is larger than 2 MB."))
         else:
             try:
-                plan = feeds.plan_import(content)
+                plan = feeds.plan_import(content, current_user)
             except feeds.ImportProblem as problem:
                 form.file.errors.append(str(problem))
             else:
