@@ -449,7 +449,7 @@ def test_the_form_shows_the_dates_of_the_repetition_while_it_is_typed(client, wo
     response = client.get("/calendar/events/preview", query_string=args, headers=HX)
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "<html" not in html
-    assert html.lstrip().startswith('<div id="rule-preview"')
+    assert html.lstrip().startswith('<div class="rule-preview">')
     assert "every month on the last Friday, 8 times" in html
     # 7 January is a Thursday: the series starts on the first last Friday, as in Outlook.
     shown = re.findall(r"<li>([^<]*)</li>", html)
