@@ -26,6 +26,7 @@ run: setup migrate seed
 
 test: setup-dev chromium
 	.venv/bin/ruff check .
+	.venv/bin/bandit --quiet --recursive kimweb  # each finding justified in place (# nosec)
 	.venv/bin/pytest
 
 # --- set-up ---------------------------------------------------------------------------
@@ -70,6 +71,7 @@ chromium:
 
 lint:
 	.venv/bin/ruff check .
+	.venv/bin/bandit --quiet --recursive kimweb
 
 # --- translations -----------------------------------------------------------------------
 

@@ -65,7 +65,7 @@ class Config:
     def __init__(self) -> None:
         self.KIMWEB_ENV = os.environ.get("KIMWEB_ENV", "development").strip().lower()
         self.SECRET_KEY = _secret_key(self.KIMWEB_ENV)
-        self.PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 - a hash method, not a password
+        self.PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 - a hash method, not a password  # nosec B105
         self.SQLALCHEMY_DATABASE_URI = _database_url()
         self.KIMWEB_REDIS_URL = os.environ.get("KIMWEB_REDIS_URL", "").strip() or None
         self.KIMWEB_HTTPS = _flag("KIMWEB_HTTPS")
@@ -140,9 +140,9 @@ class TestConfig(Config):
 
     def __init__(self, database_url: str | None = None) -> None:
         super().__init__()
-        self.SECRET_KEY = "test-secret-key"  # noqa: S105 - tests only
+        self.SECRET_KEY = "test-secret-key"  # noqa: S105 - tests only  # nosec B105
         # Thousands of test users: a fast hash (production keeps scrypt, see Config).
-        self.PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # noqa: S105 - a hash method
+        self.PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # noqa: S105 - a hash method  # nosec B105
         if database_url:
             self.SQLALCHEMY_DATABASE_URI = database_url
             self.SQLALCHEMY_ENGINE_OPTIONS = engine_options(database_url)

@@ -12,7 +12,7 @@ from kimweb.directory.demo import seed_directory
 from kimweb.extensions import db
 from kimweb.meetings.demo import seed_meetings
 
-DEMO_PASSWORD = "kimweb-demo"  # noqa: S105 - documented demo login
+DEMO_PASSWORD = "kimweb-demo"  # noqa: S105 - documented demo login  # nosec B105
 DEMO_USERS = (
     # username, display name, role
     ("admin", "Andrea Admin", "admin"),

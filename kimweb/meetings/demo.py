@@ -781,7 +781,8 @@ def seed_need(spec: NeedSpec, source: AgendaItem, past_steering: Meeting, seed: 
 def decide(need: Need, spec: NeedSpec, seed: Seed) -> None:
     """The steering group's decision, recorded as a decision on the need's item."""
     item, admin = need.steering_item, seed.people["admin"]
-    assert item is not None and item.meeting is not None
+    if item is None or item.meeting is None:
+        raise RuntimeError("a submitted need has a steering item with a meeting")
     services.save_notes(item, item.version, STEERING_ITEM_NOTES, admin)
     services.add_outcome(item, {"kind": "decision", "text": spec.decision or ""}, admin)
     for task in spec.tasks:

@@ -68,7 +68,7 @@ def render_markdown(text: str | None) -> Markup:
         link_rel=LINK_REL,
         strip_comments=True,
     )
-    return Markup(cleaned)  # noqa: S704 - sanitised by nh3 just above
+    return Markup(cleaned)  # noqa: S704 - sanitised by nh3 just above  # nosec B704
 
 
 WARNING_LABELS = {
