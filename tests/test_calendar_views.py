@@ -177,7 +177,24 @@ def test_agenda_and_bad_parameters(client, world):
     for query in ("month=2027-13", "month=99999-01", "week=2026-W60", "month=%00"):
         response = client.get(f"/calendar/?{query}")
         assert response.status_code == 404, query
-        assert "Calendar" in response.get_data(as_text=True)
+        assert "There is no such month or week." in response.get_data(as_text=True)
+    assert "There is no such" not in client.get("/calendar/?month=2027-12").get_data(as_text=True)
+
+
+def test_all_day_entries_stay_on_their_own_days(client, world):
+    sign_in(client, world, "mia")
+    with client.application.app_context():
+        mia = db.session.get(User, world.people["mia"].id)
+        one = services.save_event(None, {"title": "Frist Sachbericht", "category": "deadline"},
+                                  (date(2027, 2, 10), None, date(2027, 2, 10), None), None, mia)
+        three = services.save_event(None, {"title": "Aktionstage", "category": "event"},
+                                    (date(2027, 2, 17), None, date(2027, 2, 19), None), None, mia)
+        entries = services.entries_for(mia, date(2027, 2, 1), date(2027, 2, 28))
+        days = {e.event_id: e.days for e in entries if e.event_id in (one.id, three.id)}
+        assert days == {one.id: [date(2027, 2, 10)],
+                        three.id: [date(2027, 2, 17), date(2027, 2, 18), date(2027, 2, 19)]}
+        (new_year,) = services.holiday_entries(date(2027, 1, 1), date(2027, 1, 2))
+        assert new_year.days == [date(2027, 1, 1)]
 
 
 # --- the event form ---------------------------------------------------------------------
@@ -286,12 +303,19 @@ def test_cancel_move_and_restore_one_date(client, world):
     url = f"/calendar/events/{world.training}/dates/2027-03-15"
     assert client.post(url, data={"csrf_token": token, "action": "cancel"}).status_code == 302
     html = client.get("/calendar/", query_string={"week": "2027-W11"}).get_data(as_text=True)
-    assert "Fortbildung Aufenthaltsrecht" not in html
+    # Shown as cancelled where it was, as cancelled meetings are.
+    shown = r'calendar-entry--cancelled">\s*<span class="calendar-entry__time">10:00</span>\s*'
+    assert re.search(shown + r"<a [^>]*>Fortbildung Aufenthaltsrecht</a>.*?>cancelled<", html, re.S)
     html = client.get(f"/calendar/events/{world.training}").get_data(as_text=True)
     assert "Cancelled dates" in html
+    assert "Monday, March 15, 2027, 10:00" not in html  # not among the next dates
+    html = client.get(url).get_data(as_text=True)
+    assert 'value="cancel"' not in html and 'value="restore"' in html
 
     response = client.post(url, data={"csrf_token": token, "action": "restore"})
     assert response.status_code == 302
+    html = client.get(url).get_data(as_text=True)
+    assert 'value="cancel"' in html and 'value="restore"' not in html
     moved = {"csrf_token": token, "action": "change", "start_date": "2027-03-16",
              "start_time": "13:00", "end_time": "15:00"}
     response = client.post(url, data=moved)

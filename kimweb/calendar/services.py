@@ -62,10 +62,11 @@ class Entry:
 
     @property
     def days(self) -> list[date]:
-        """The dates this entry touches (an all-day end is its last day)."""
+        """The dates this entry touches; an end at midnight (every all-day end, as DTEND in
+        iCalendar) belongs to the day before."""
         first = self.start.date()
         last = self.end.date()
-        if not self.all_day and self.end.time() == time(0) and last > first:
+        if self.end.time() == time(0) and last > first:
             last -= timedelta(days=1)
         return [first + timedelta(days=n) for n in range((last - first).days + 1)]
 
@@ -97,7 +98,10 @@ def load_events(
     return found
 
 
-def event_entries(events: Iterable[Event], start: date, end: date) -> list[Entry]:
+def event_entries(
+    events: Iterable[Event], start: date, end: date, with_cancelled: bool = True
+) -> list[Entry]:
+    """The events' occurrences in [start, end]; cancelled dates marked (or left out)."""
     entries = []
     for event in events:
         cancelled, changes = exception_maps(event)
@@ -109,9 +113,10 @@ def event_entries(events: Iterable[Event], start: date, end: date) -> list[Entry
             event.rrule,
             start,
             end,
-            cancelled=cancelled,
+            cancelled=frozenset() if with_cancelled else cancelled,
             changes=changes,
         ):
+            is_cancelled = occurrence.original_date in cancelled and not occurrence.changed
             entries.append(
                 Entry(
                     kind="event",
@@ -123,6 +128,7 @@ def event_entries(events: Iterable[Event], start: date, end: date) -> list[Entry
                     event_id=event.id,
                     original_date=occurrence.original_date,
                     changed=occurrence.changed,
+                    cancelled=is_cancelled,
                     where=event.where,
                     is_public=event.is_public,
                 )

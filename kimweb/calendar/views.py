@@ -56,8 +56,9 @@ def index() -> Response:
     view = "agenda" if request.args.get("view") == "agenda" else "week" if week else "month"
     status = 200
     if (request.args.get("month") and not month) or (request.args.get("week") and not week):
-        status = 404
+        status = 404  # and the page says so above the current month
     context: dict = {
+        "not_found": status == 404,
         "view": view,
         "categories": categories,
         "today": today,
@@ -209,7 +210,9 @@ def _date_arg(name: str) -> date | None:
 def event(event_id: int) -> Response:
     event = _event(event_id)
     today = services.now_in_berlin().date()
-    upcoming = services.event_entries([event], today, today + timedelta(days=365))[:12]
+    upcoming = services.event_entries(
+        [event], today, today + timedelta(days=365), with_cancelled=False
+    )[:12]
     cancelled, _changes = services.exception_maps(event)
     return render_page(
         "calendar/event.html",
@@ -269,6 +272,7 @@ def occurrence(event_id: int, day: str) -> Response:
         "calendar/occurrence.html",
         event=event,
         original=original,
+        exception=next((r for r in event.exceptions if r.original_date == original), None),
         form=form,
         status=form_status(form),
     )
