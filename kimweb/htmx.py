@@ -20,12 +20,13 @@ def wants_fragment() -> bool:
 def render_page(
     template: str, block: str | None = None, status: int = 200, **context: Any
 ) -> Response:
-    """Render ``template``; for an htmx request render only ``block`` of it.
+    """Render ``template``; for an htmx request render only ``block`` of it (with
+    ``fragment`` true, e.g. for an out-of-band status message that only a swap needs).
 
     Adds ``Vary: HX-Request`` so caches keep the two answers apart.
     """
     if block and wants_fragment():
-        body = render_block(template, block, **context)
+        body = render_block(template, block, fragment=True, **context)
     else:
         body = render_template(template, **context)
     response = make_response(body, status)

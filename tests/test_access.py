@@ -258,6 +258,7 @@ FORMS_SHOWN_BY_GET = {
     "meetings.need_new",
     "meetings.need",
     "calendar.event_edit",
+    "calendar.event_delete",
     "calendar.occurrence",
     "calendar.subscribe",
     "calendar.import_upload",

@@ -322,7 +322,7 @@ OUTLOOK_SERIES = (
 
 def test_outlook_export_with_windows_time_zone(make_user):
     user = make_user()
-    assert feeds.run_import(OUTLOOK, user) == (2, 0)
+    assert feeds.run_import(OUTLOOK, user) == (2, 0, 0)
 
     series = stored(OUTLOOK_SERIES)
     assert series.title == "Lotsentreffen"
@@ -395,7 +395,7 @@ def test_outlook_export_from_london(make_user):
         END:VEVENT
         END:VCALENDAR
     """)
-    assert feeds.run_import(body, make_user()) == (2, 0)
+    assert feeds.run_import(body, make_user()) == (2, 0, 0)
     london = stored("london-1@example.org")
     assert (london.start_date, london.start_time, london.end_time) == (
         date(2027, 6, 17),
@@ -465,7 +465,7 @@ GOOGLE = ics(f"""
 
 
 def test_google_export_with_utc_times(make_user):
-    assert feeds.run_import(GOOGLE, make_user()) == (2, 0)
+    assert feeds.run_import(GOOGLE, make_user()) == (2, 0, 0)
 
     series = stored(GOOGLE_SERIES)
     assert (series.start_date, series.start_time, series.end_time) == (
@@ -547,7 +547,7 @@ THUNDERBIRD = ics("""
 
 
 def test_thunderbird_export_with_berlin_zone_and_all_day_events(make_user):
-    assert feeds.run_import(THUNDERBIRD, make_user()) == (3, 0)
+    assert feeds.run_import(THUNDERBIRD, make_user()) == (3, 0, 0)
 
     meeting = stored("7b0a4c1e-2f3d-4e5a-9b8c-1d2e3f4a5b6c")
     assert meeting.title == "Interkulturelle Woche – Planungstreffen"
@@ -608,7 +608,7 @@ def test_floating_times_and_duration(make_user):
         END:VEVENT
         END:VCALENDAR
     """)
-    assert feeds.run_import(body, make_user()) == (4, 0)
+    assert feeds.run_import(body, make_user()) == (4, 0, 0)
 
     def times(uid: str) -> tuple:
         event = stored(uid)
@@ -664,7 +664,7 @@ def test_windows_1252_file_with_folded_lines(make_user):
 
     (planned,) = feeds.plan_import(body)
     assert planned.title == "Sprachcafé für Mütter und Väter – Begegnung im Haus der Stadt"
-    assert feeds.run_import(body, make_user()) == (1, 0)
+    assert feeds.run_import(body, make_user()) == (1, 0, 0)
     event = stored("termin-4711@stadt-dueren.example")
     assert event.title == planned.title
     assert event.description == (
@@ -692,7 +692,7 @@ def test_utf8_folded_inside_a_character_and_floating_times_of_another_zone(make_
     body = "\r\n".join([*lines, ""]).encode()
     body = body.replace("Düren".encode(), b"D\xc3\r\n \xbcren")  # folded between 0xC3 and 0xBC
 
-    assert feeds.run_import(body, make_user()) == (1, 0)
+    assert feeds.run_import(body, make_user()) == (1, 0, 0)
     event = stored("fold-1@example.org")
     assert event.title == "Begegnungsfest der Kulturen in Düren und Umgebung – für alle Gene"
     # floating 10:00 in the calendar's zone (London, summer time) is 11:00 in Berlin
@@ -713,9 +713,9 @@ def test_plan_new_then_unchanged_then_update(make_user):
     assert plan[1].rrule is None
     assert count() == 0  # a plan saves nothing
 
-    assert feeds.run_import(GOOGLE, user) == (2, 0)
+    assert feeds.run_import(GOOGLE, user) == (2, 0, 0)
     assert [p.action for p in feeds.plan_import(GOOGLE)] == ["unchanged", "unchanged"]
-    assert feeds.run_import(GOOGLE, user) == (0, 0)
+    assert feeds.run_import(GOOGLE, user) == (0, 0, 0)
     assert stored(GOOGLE_SERIES).sequence == 0
 
     # the series gets another EXDATE, the moved date goes back to its place
@@ -725,7 +725,7 @@ def test_plan_new_then_unchanged_then_update(make_user):
     changed = changed.replace(b"DTSTART:20270216T130000Z", b"DTSTART:20270215T090000Z")
     changed = changed.replace(b"DTEND:20270216T143000Z", b"DTEND:20270215T103000Z")
     assert [p.action for p in feeds.plan_import(changed)] == ["update", "unchanged"]
-    assert feeds.run_import(changed, user) == (0, 1)
+    assert feeds.run_import(changed, user) == (0, 1, 0)
     series = stored(GOOGLE_SERIES)
     assert exceptions(series) == {date(2027, 2, 8): None, date(2027, 3, 1): None}
     assert series.sequence == 1
@@ -733,7 +733,7 @@ def test_plan_new_then_unchanged_then_update(make_user):
 
     retitled = GOOGLE.replace(b"SUMMARY:Sommerfest", b"SUMMARY:Sommerfest im Park")
     assert [p.action for p in feeds.plan_import(retitled)] == ["update", "update"]
-    assert feeds.run_import(retitled, user) == (0, 2)
+    assert feeds.run_import(retitled, user) == (0, 2, 0)
     assert stored("0a1b2c3d4e5f6g7h8i9j@google.com").title == "Sommerfest im Park"
     assert count(GOOGLE_SERIES) == count("0a1b2c3d4e5f6g7h8i9j@google.com") == 1
     assert count() == 2
@@ -760,8 +760,8 @@ def test_event_without_uid_gets_the_same_made_up_uid_each_time(make_user):
         END:VCALENDAR
     """)
     user = make_user()
-    assert feeds.run_import(body, user) == (1, 0)
-    assert feeds.run_import(body, user) == (0, 0)
+    assert feeds.run_import(body, user) == (1, 0, 0)
+    assert feeds.run_import(body, user) == (0, 0, 0)
     assert count() == 1
     assert feeds.plan_import(body)[0].action == "unchanged"
 
@@ -785,10 +785,10 @@ def test_own_feed_imported_again_is_unchanged_and_keeps_our_fields(make_user):
     body = feeds.events_ics([training], [])
 
     assert [p.action for p in feeds.plan_import(body)] == ["unchanged"]
-    assert feeds.run_import(body, user) == (0, 0)
+    assert feeds.run_import(body, user) == (0, 0, 0)
 
     renamed = body.replace(b"SUMMARY:Fortbildung Asylrecht", b"SUMMARY:Fortbildung Asylrecht (neu)")
-    assert feeds.run_import(renamed, user) == (0, 1)
+    assert feeds.run_import(renamed, user) == (0, 1, 0)
     event = stored(training.uid)
     assert event.title == "Fortbildung Asylrecht (neu)"
     assert (event.category, event.is_public, event.location_id) == ("training", True, place.id)
@@ -802,7 +802,7 @@ def test_own_feed_imported_again_is_unchanged_and_keeps_our_fields(make_user):
 
 def test_events_of_others_are_not_changed(make_user):
     owner, other, admin = make_user(), make_user(), make_user(role="admin")
-    assert feeds.run_import(GOOGLE, owner) == (2, 0)
+    assert feeds.run_import(GOOGLE, owner) == (2, 0, 0)
     retitled = GOOGLE.replace(b"SUMMARY:Sommerfest", b"SUMMARY:Sommerfest im Park")
 
     plan = feeds.plan_import(retitled, other)
@@ -810,11 +810,11 @@ def test_events_of_others_are_not_changed(make_user):
         ("unchanged", None),
         ("update", gettext(feeds.NOT_YOURS)),
     ]
-    assert feeds.run_import(retitled, other) == (0, 0)
+    assert feeds.run_import(retitled, other) == (0, 0, 0)
     assert stored("0a1b2c3d4e5f6g7h8i9j@google.com").title == "Sommerfest"
 
     assert [p.problem for p in feeds.plan_import(retitled, admin)] == [None, None]
-    assert feeds.run_import(retitled, admin) == (0, 1)
+    assert feeds.run_import(retitled, admin) == (0, 1, 0)
     summer = stored("0a1b2c3d4e5f6g7h8i9j@google.com")
     assert (summer.title, summer.created_by_id) == ("Sommerfest im Park", owner.id)
 
@@ -892,7 +892,7 @@ def test_events_that_cannot_be_imported_are_listed_with_the_reason(make_user):
     assert plan[6].start is None
     assert plan[6].title == "Ohne Beginn"
 
-    assert feeds.run_import(body, make_user()) == (1, 0)
+    assert feeds.run_import(body, make_user()) == (1, 0, 0)
     assert db.session.scalars(sa.select(Event.uid)).all() == ["good@example.org"]
     assert stored("good@example.org").title == "Gut"
 
@@ -1023,7 +1023,7 @@ def test_round_trip_keeps_titles_times_rules_and_exdates(make_user):
         db.session.delete(event)
     db.session.commit()
     assert count() == 0
-    assert feeds.run_import(first, user) == (5, 0)
+    assert feeds.run_import(first, user) == (5, 0, 0)
     again = feeds.events_ics(db.session.scalars(sa.select(Event).order_by(Event.id)).all(), [])
 
     assert _summary(again) == _summary(first)
@@ -1038,5 +1038,174 @@ def test_round_trip_keeps_titles_times_rules_and_exdates(make_user):
     }
     assert moved.registration_url == "https://example.org/jf"
     assert moved.description == "Zeile 1\nZeile 2"
-    assert moved.last_date == date(2027, 12, 27)
+    assert moved.last_date == date(2027, 12, 31)  # UNTIL bounds the last date
     assert stored(yearly.uid).last_date is None
+
+
+# --- what an import refuses, and why (each would have broken pages for everyone) ----------
+
+
+def one_event(lines: str, uid: str = "partner-1@example.org") -> bytes:
+    body = "\n".join(f"        {line}" for line in lines.strip().splitlines())
+    return ics(f"""
+        BEGIN:VCALENDAR
+        VERSION:2.0
+        PRODID:-//Partner//DE
+        BEGIN:VEVENT
+        UID:{uid}
+        DTSTAMP:20261201T090000Z
+        SUMMARY:Beratung
+{body}
+        END:VEVENT
+        END:VCALENDAR
+    """)
+
+
+TIMED = "DTSTART;TZID=Europe/Berlin:20270104T100000\nDTEND;TZID=Europe/Berlin:20270104T110000"
+
+
+@pytest.mark.parametrize(
+    ("lines", "message"),
+    [
+        (TIMED + "\nRRULE:FREQ=WEEKLY;INTERVAL=999999999", feeds.BAD_RULE),
+        (TIMED + "\nRRULE:FREQ=DAILY;INTERVAL=100", feeds.BAD_RULE),
+        (TIMED + "\nRRULE:FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30", feeds.BAD_RULE),
+        (TIMED + "\nRRULE:FREQ=MONTHLY;BYMONTH=2,4;BYMONTHDAY=31", feeds.BAD_RULE),
+        (TIMED + "\nRRULE:FREQ=MONTHLY;BYDAY=MO;BYSETPOS=6", feeds.BAD_RULE),
+        (TIMED + "\nRRULE:FREQ=MONTHLY;BYMONTHDAY=0", feeds.BAD_RULE),
+        (TIMED + "\nRRULE:FREQ=DAILY;BYHOUR=9,10,11", feeds.BAD_RULE),
+        (TIMED + "\nRRULE:FREQ=WEEKLY;COUNT=501", feeds.BAD_RULE),
+        (TIMED + "\nRRULE:FREQ=YEARLY;COUNT=30", feeds.TOO_LONG_SERIES),
+        (TIMED + "\nRRULE:FREQ=MONTHLY;UNTIL=20990101T000000Z", feeds.TOO_LONG_SERIES),
+        ("DTSTART;VALUE=DATE:00010101\nRRULE:FREQ=YEARLY", feeds.OUT_OF_YEARS),
+        ("DTSTART;VALUE=DATE:99991231", feeds.OUT_OF_YEARS),
+        ("DTSTART:19991231T220000Z", feeds.OUT_OF_YEARS),  # 23:00 in Düren
+    ],
+)
+def test_events_that_would_break_the_calendar_are_not_imported(lines, message, make_user):
+    content = one_event(lines)
+    (planned,) = feeds.plan_import(content)
+    assert planned.problem == gettext(message)
+    assert feeds.run_import(content, make_user()) == (0, 0, 0)
+    assert count() == 0
+
+
+def test_possible_rules_of_other_programs_are_kept(make_user):
+    for n, rule in enumerate(
+        [
+            "FREQ=MONTHLY;BYDAY=TH;BYSETPOS=1",
+            "FREQ=MONTHLY;BYDAY=-1FR",
+            "FREQ=MONTHLY;BYMONTHDAY=-1",
+            "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29",
+            "FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1",
+            "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,WE;WKST=SU;COUNT=500",
+        ]
+    ):
+        content = one_event(TIMED + f"\nRRULE:{rule}", uid=f"ok-{n}@example.org")
+        (planned,) = feeds.plan_import(content)
+        assert planned.problem is None, rule
+        assert feeds.run_import(content, make_user()) == (1, 0, 0)
+
+
+def test_a_moved_date_far_away_is_not_imported(make_user):
+    content = ics("""
+        BEGIN:VCALENDAR
+        VERSION:2.0
+        PRODID:-//Partner//DE
+        BEGIN:VEVENT
+        UID:weit@example.org
+        DTSTART;TZID=Europe/Berlin:20270104T100000
+        DTEND;TZID=Europe/Berlin:20270104T110000
+        RRULE:FREQ=WEEKLY;COUNT=10
+        SUMMARY:Sprachcafé
+        END:VEVENT
+        BEGIN:VEVENT
+        UID:weit@example.org
+        RECURRENCE-ID;TZID=Europe/Berlin:20270111T100000
+        DTSTART;TZID=Europe/Berlin:20280111T100000
+        DTEND;TZID=Europe/Berlin:20280111T110000
+        SUMMARY:Sprachcafé
+        END:VEVENT
+        END:VCALENDAR
+    """)
+    (planned,) = feeds.plan_import(content)
+    assert planned.problem == gettext(feeds.MOVED_TOO_FAR)
+
+
+def test_our_own_meetings_are_not_imported_as_events(make_user):
+    """A member imports their private feed: the Lenkungsgruppe must not become an event
+    that every staff member sees."""
+    user = make_user()
+    steering = meeting_services.ensure_bodies()[1]
+    meeting = meeting_services.create_meeting(
+        steering, berlin(2027, 6, 9, 14), berlin(2027, 6, 9, 16), "Kreishaus"
+    )
+    event = save(user, "Teamtag", timed(date(2027, 6, 10), 9, 12))
+    body = feeds.events_ics([event], [meeting], name=feeds.PRIVATE_NAME)
+    plan = {p.uid: p for p in feeds.plan_import(body, user)}
+    assert plan[f"meeting-{meeting.id}@kimweb"].problem == gettext(feeds.OUR_MEETING)
+    assert plan[event.uid].action == "unchanged"
+    assert feeds.run_import(body, user) == (0, 0, 0)
+    assert count() == 1
+
+
+def test_an_event_cancelled_in_the_file_is_removed_on_reimport(make_user):
+    user, other = make_user(), make_user()
+    content = one_event(TIMED)
+    assert feeds.run_import(content, user) == (1, 0, 0)
+    cancelled = content.replace(b"SUMMARY:Beratung", b"SUMMARY:Beratung\r\nSTATUS:CANCELLED")
+    assert [p.problem for p in feeds.plan_import(cancelled, other)] == [gettext(feeds.NOT_YOURS)]
+    assert feeds.run_import(cancelled, other) == (0, 0, 0)
+    assert count() == 1
+    assert [p.action for p in feeds.plan_import(cancelled, user)] == ["remove"]
+    assert feeds.run_import(cancelled, user) == (0, 0, 1)
+    assert count() == 0
+
+
+def test_text_from_a_browser_comes_back_unchanged(make_user):
+    """Browsers send line ends as CRLF and people type double spaces: kept as the feed
+    writes them, so importing our own export changes nothing."""
+    user = make_user()
+    event = save(
+        user, "Infoabend  Einbürgerung ", timed(date(2027, 3, 3), 18, 19),
+        description="Zeile 1\r\nZeile 2\r\n",
+    )
+    assert (event.title, event.description) == ("Infoabend Einbürgerung", "Zeile 1\nZeile 2")
+    body = feeds.events_ics([event], [])
+    assert [p.action for p in feeds.plan_import(body, user)] == ["unchanged"]
+
+
+def test_a_changed_rule_drops_the_dates_it_no_longer_gives(make_user):
+    user = make_user()
+    event = save(user, "Sprechstunde", timed(date(2027, 1, 4), 10, 11), "FREQ=WEEKLY;BYDAY=MO")
+    services.cancel_occurrence(event, date(2027, 1, 11))
+    services.change_occurrence(event, date(2027, 1, 18), timed(date(2027, 1, 19), 10, 11))
+    services.save_event(
+        event, {}, timed(date(2027, 1, 4), 10, 11), "FREQ=WEEKLY;BYDAY=MO;INTERVAL=2", user
+    )
+    assert exceptions(stored(event.uid)) == {date(2027, 1, 18): timed(date(2027, 1, 19), 10, 11)}
+    services.save_event(event, {}, timed(date(2027, 1, 5), 10, 11), "FREQ=WEEKLY;BYDAY=TU", user)
+    assert exceptions(stored(event.uid)) == {}
+
+
+def test_a_first_date_moved_earlier_is_shown(make_user):
+    user = make_user()
+    event = save(user, "Sprechstunde", timed(date(2027, 1, 4), 10, 11), "FREQ=WEEKLY;COUNT=3")
+    services.change_occurrence(event, date(2027, 1, 4), timed(date(2026, 12, 28), 10, 11))
+    december = services.event_entries(
+        services.load_events(date(2026, 12, 1), date(2026, 12, 31)),
+        date(2026, 12, 1), date(2026, 12, 31),
+    )
+    assert [(e.start, e.original_date) for e in december] == [
+        (berlin(2026, 12, 28, 10), date(2027, 1, 4))
+    ]
+
+
+def test_feeds_of_far_years_stay_small_and_whole(make_user):
+    user = make_user()
+    save(user, "Jahresbericht", (date(2027, 3, 1), None, date(2027, 3, 1), None),
+         "FREQ=YEARLY;UNTIL=21001231")
+    save(user, "Ende", (date(2100, 12, 31), None, date(2100, 12, 31), None))
+    body = feeds.events_ics(services.load_events(date(2027, 1, 1), date(2100, 12, 31)), [])
+    assert len(parse(body).events) == 2
+    assert len(body) < 60_000

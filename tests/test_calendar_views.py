@@ -492,3 +492,67 @@ def test_the_form_shows_the_dates_of_the_repetition_while_it_is_typed(client, wo
     # Without htmx the address shows the whole form with the preview.
     response = client.get("/calendar/events/preview", query_string=args)
     assert response.status_code == 200 and 'id="rule-preview"' in response.get_data(as_text=True)
+
+
+def test_delete_asks_first(client, world):
+    token = sign_in(client, world, "mia")
+    html = client.get(f"/calendar/events/{world.training}").get_data(as_text=True)
+    assert f'href="/calendar/events/{world.training}/delete"' in html
+    page = client.get(f"/calendar/events/{world.training}/delete")
+    assert page.status_code == 200
+    assert "every week on Monday, 5 times" in page.get_data(as_text=True)
+    with client.application.app_context():
+        assert db.session.get(Event, world.training) is not None  # asking deletes nothing
+    response = client.post(f"/calendar/events/{world.training}/delete", data={"csrf_token": token})
+    assert response.status_code == 302
+    assert client.get(f"/calendar/events/{world.training}").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "day", ["0001-01-01", "9999-12-31", "20270315", "2027-W11-1", "2027-3-15", "1999-03-15"]
+)
+def test_dates_of_a_series_only_in_one_spelling_and_the_calendar_years(client, world, day):
+    sign_in(client, world, "mia")
+    assert client.get(f"/calendar/events/{world.training}/dates/{day}").status_code == 404
+
+
+def test_a_date_moves_by_at_most_92_days(client, world):
+    token = sign_in(client, world, "mia")
+    url = f"/calendar/events/{world.training}/dates/2027-03-15"
+    far = {"csrf_token": token, "action": "change", "start_date": "2027-07-01",
+           "start_time": "10:00", "end_time": "12:00"}
+    response = client.post(url, data=far)
+    assert response.status_code == 422
+    assert "A date moves by at most 92 days" in response.get_data(as_text=True)
+
+
+def test_no_way_out_of_the_calendar_years(client, world):
+    sign_in(client, world, "mia")
+    html = month(client, month="2100-12")
+    assert "month=2101-01" not in html and 'id="calendar-previous"' in html
+    html = month(client, month="2000-01")
+    assert "month=1999-12" not in html and 'id="calendar-next"' in html
+    html = client.get("/calendar/?week=2000-W01").get_data(as_text=True)
+    assert 'id="calendar-previous"' not in html
+
+
+def test_a_swap_tells_screen_readers_which_month_is_shown(client, world):
+    sign_in(client, world, "mia")
+    body = client.get("/calendar/?month=2027-03", headers=HX).get_data(as_text=True)
+    assert re.search(r'<p id="calendar-status"[^>]*hx-swap-oob="true">March 2027</p>', body)
+    page = month(client)  # the whole page: one empty status region, no out-of-band copy
+    assert page.count('id="calendar-status"') == 1 and "hx-swap-oob" not in page
+
+
+def test_the_same_upload_is_imported_once(client, world):
+    token = sign_in(client, world, "mia")
+    html = upload(client, token, PARTNER_FILE).get_data(as_text=True)
+    upload_token = re.search(r'name="token" value="([^"]+)"', html).group(1)
+    data = {"csrf_token": token, "token": upload_token}
+    assert client.post("/calendar/import/confirm", data=data).status_code == 302
+    again = client.post("/calendar/import/confirm", data=data)  # a second click
+    assert again.headers["Location"].endswith("/calendar/import")
+    with client.application.app_context():
+        assert db.session.scalar(
+            sa.select(sa.func.count()).where(Event.uid == "sprechstunde-42@caritas.example")
+        ) == 1

@@ -13,6 +13,7 @@ import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -23,7 +24,7 @@ from icalendar import Calendar, Component, vRecur
 from icalendar import Event as VEvent
 
 from kimweb.auth.models import User
-from kimweb.calendar import services
+from kimweb.calendar import recurrence, services
 from kimweb.calendar.models import Event, EventException
 from kimweb.extensions import db
 from kimweb.meetings.models import BERLIN, Meeting
@@ -64,6 +65,18 @@ BAD_RULE = N_("The repetition of this event is not supported; it is not imported
 CANCELLED = N_("This event is cancelled in the file; it is not imported.")
 TWICE = N_("This event appears twice in the file; only the first is imported.")
 NOT_YOURS = N_("This event was entered by someone else; it is not changed.")
+OUT_OF_YEARS = N_("This event lies outside the years 2000 to 2100; it is not imported.")
+TOO_LONG_SERIES = N_("This event repeats for more than 20 years; it is not imported.")
+OUR_MEETING = N_("This is a meeting from kimweb; it is in the calendar already.")
+MOVED_TOO_FAR = N_(
+    "A date of this event is moved by more than 92 days; the event is not imported."
+)
+OUR_MEETING_UID = re.compile(r"^meeting-\d+@kimweb$")
+# What a repetition of an imported event may say (no times of day, week or year numbers).
+RULE_PARTS = {"FREQ", "INTERVAL", "COUNT", "UNTIL", "BYDAY", "BYMONTHDAY", "BYMONTH",
+              "BYSETPOS", "WKST"}
+MONTH_DAYS = {1: 31, 2: 29, 3: 31, 4: 30, 5: 31, 6: 30, 7: 31, 8: 31, 9: 30, 10: 31, 11: 30,
+              12: 31}
 
 
 class ImportProblem(ValueError):
@@ -101,9 +114,11 @@ def events_ics(events: list[Event], meetings: list[Meeting], name: str | None = 
     for meeting in meetings:
         calendar.add_component(_meeting_component(meeting, stamp))
         years |= {meeting.starts.year, meeting.ends.year}
-    if years:
+    if years:  # the calendar's years (2000-2100) and a little around them
+        first_year = min(max(min(years) - 1, services.FIRST_DAY.year - 1), 2100)
+        last_year = max(min(max(years) + 2, services.LAST_DAY.year + 2), first_year + 1)
         calendar.add_missing_timezones(
-            first_date=date(min(years) - 1, 1, 1), last_date=date(max(years) + 2, 1, 1)
+            first_date=date(first_year, 1, 1), last_date=date(last_year, 1, 1)
         )
     return calendar.to_ical()
 
@@ -274,9 +289,11 @@ def plan_import(content: bytes, user: User | None = None) -> list[PlannedEvent]:
         event = existing.get(item.uid)
         if event is None:
             action = "new"
+        elif item.problem == CANCELLED:
+            action, item.problem = "remove", None
         else:
             action = "unchanged" if _unchanged(event, item, _data(item, event)) else "update"
-        if action == "update" and user is not None and not _may_change(user, event):
+        if action in ("update", "remove") and user is not None and not _may_change(user, event):
             item.problem = item.problem or NOT_YOURS
         times = item.times
         plan.append(
@@ -293,14 +310,25 @@ def plan_import(content: bytes, user: User | None = None) -> list[PlannedEvent]:
     return plan
 
 
-def run_import(content: bytes, user: User) -> tuple[int, int]:
-    """Add the file's new events and update the changed ones (matched by UID) that ``user``
-    may edit, each with its cancelled and moved dates. Returns (created, updated)."""
+class Imported(NamedTuple):
+    created: int
+    updated: int
+    removed: int
+
+
+def run_import(content: bytes, user: User) -> Imported:
+    """Add the file's new events, update the changed ones (matched by UID) that ``user``
+    may edit, each with its cancelled and moved dates, and remove those the file now says
+    are cancelled. One transaction."""
     items = _read(content)
     existing = _existing(items)
-    created = updated = 0
+    created = updated = removed = 0
     for item in items:
         event = existing.get(item.uid)
+        if item.problem == CANCELLED and event is not None and _may_change(user, event):
+            db.session.delete(event)
+            removed += 1
+            continue
         data = _data(item, event)
         if item.problem or (
             event is not None and (_unchanged(event, item, data) or not _may_change(user, event))
@@ -316,9 +344,9 @@ def run_import(content: bytes, user: User) -> tuple[int, int]:
         rule = event.rrule if _same_rule(event.rrule, item.rule) else item.rule
         # Before saving: save_event works out the last date with the moved dates.
         _set_exceptions(event, item.exceptions)
-        services.save_event(event, data, item.times, rule, user)
+        services.save_event(event, data, item.times, rule, user, commit=False)
     db.session.commit()
-    return created, updated
+    return Imported(created, updated, removed)
 
 
 def _may_change(user: User, event: Event) -> bool:
@@ -328,7 +356,7 @@ def _may_change(user: User, event: Event) -> bool:
 
 def _existing(items: list[_Incoming]) -> dict[str, Event]:
     """The stored events with the UIDs of ``items``: one query (and one for exceptions)."""
-    uids = [item.uid for item in items if not item.problem]
+    uids = [item.uid for item in items if item.problem in (None, CANCELLED)]
     if not uids:
         return {}
     query = (
@@ -432,6 +460,8 @@ def _read(content: bytes) -> list[_Incoming]:
             item.title = _line(component, "SUMMARY", 200) or NO_TITLE
             if uid in seen:
                 raise _Skip(TWICE)
+            if OUR_MEETING_UID.match(uid):  # our own feed: meetings stay with their body
+                raise _Skip(OUR_MEETING)
             seen.add(uid)
             _fill(item, component, overrides.get(uid, []), zone)
         except _Skip as skip:
@@ -504,6 +534,8 @@ def _fill(
         raise _Skip(CANCELLED)
     item.times = _times(component, zone)
     start_date, start_time, end_date, _end_time = item.times
+    if not services.FIRST_DAY <= start_date <= end_date <= services.LAST_DAY:
+        raise _Skip(OUT_OF_YEARS)
     if end_date - start_date > timedelta(days=services.MAX_SPAN_DAYS):
         raise _Skip(TOO_LONG)
     url = _line(component, "URL", 500)
@@ -527,6 +559,9 @@ def _fill(
             item.exceptions[original] = None
             continue
         times = _times(override, zone)
+        moved = abs((times[0] - original).days) > services.MAX_MOVE_DAYS
+        if moved or not services.FIRST_DAY <= times[0] <= times[2] <= services.LAST_DAY:
+            raise _Skip(MOVED_TOO_FAR)
         if times != (original, start_time, original + span, item.times[3]):
             item.exceptions[original] = times
         else:  # same times as the rule gives (Google writes these for other changes)
@@ -581,9 +616,11 @@ def _rule(rule: object, times: TimeSpan) -> str:
     if (
         not freq
         or str(freq[0]).upper() not in RULE_FREQS
+        or set(map(str.upper, rule)) - RULE_PARTS
         or (count and rule.get("UNTIL"))
-        or (count and int(count[0]) < 1)
-        or (interval and int(interval[0]) < 1)
+        or (count and not 1 <= int(count[0]) <= 500)
+        or (interval and not 1 <= int(interval[0]) <= 99)
+        or not _possible(rule)
     ):
         raise _Skip(BAD_RULE)
     text = _fit_until(rule, start_time is None).to_ical().decode()
@@ -594,10 +631,37 @@ def _rule(rule: object, times: TimeSpan) -> str:
     first = datetime.combine(start_date, start_time or time(), BERLIN if start_time else None)
     try:
         next(iter(rrulestr(text, dtstart=first)), None)
-        services.last_occurrence(text, start_date, start_time)
+        last = services.last_occurrence(text, start_date, start_time)
     except Exception as error:  # dateutil's ValueError, KeyError, TypeError, ...
         raise _Skip(BAD_RULE) from error
+    if last is not None and last > min(recurrence.horizon(start_date), services.LAST_DAY):
+        raise _Skip(TOO_LONG_SERIES)
     return text
+
+
+def _possible(rule: vRecur) -> bool:
+    """False for a rule that gives no date at all (30 February, the 6th Monday of a month),
+    which a calendar library would search for up to the year 9999."""
+    months = [int(m) for m in rule.get("BYMONTH", [])] or list(MONTH_DAYS)
+    days = [int(d) for d in rule.get("BYMONTHDAY", [])]
+    if any(not 1 <= m <= 12 for m in months) or any(d == 0 or abs(d) > 31 for d in days):
+        return False
+    if days and not any(abs(d) <= MONTH_DAYS[m] for m in months for d in days):
+        return False
+    weekdays = rule.get("BYDAY", [])
+    positions = [int(p) for p in rule.get("BYSETPOS", [])]
+    if positions:
+        per_period = {"WEEKLY": 7, "MONTHLY": 31}.get(str(rule["FREQ"][0]).upper(), 366)
+        most = min(per_period, 5 * len(weekdays) if weekdays else per_period)
+        if any(p == 0 or abs(p) > most for p in positions):
+            return False
+    return all(_nth(day) is None or 1 <= abs(_nth(day)) <= 53 for day in weekdays)
+
+
+def _nth(weekday: object) -> int | None:
+    """The number before a BYDAY weekday ("-1" of "-1FR"), None if there is none."""
+    text = str(weekday).upper().rstrip("MOTUWEHFRSA")
+    return int(text) if text not in ("", "+", "-") else None
 
 
 def _line(component: Component, name: str, limit: int) -> str | None:

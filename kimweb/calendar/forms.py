@@ -29,7 +29,7 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from kimweb.calendar import recurrence
-from kimweb.calendar.services import MAX_SPAN_DAYS
+from kimweb.calendar.services import FIRST_DAY, LAST_DAY, MAX_MOVE_DAYS, MAX_SPAN_DAYS
 
 CATEGORY_NAMES = {
     "event": _l("Event"),
@@ -70,7 +70,7 @@ ENDS_NAMES = {
 
 
 def _sensible(form: FlaskForm, field: DateField) -> None:
-    if field.data and not date(2000, 1, 1) <= field.data <= date(2100, 12, 31):
+    if field.data and not FIRST_DAY <= field.data <= LAST_DAY:
         raise ValidationError(_l("Please enter a date between 2000 and 2100."))
 
 
@@ -224,6 +224,18 @@ class OccurrenceForm(TimesMixin, FlaskForm):
 
     def validate(self, extra_validators=None) -> bool:
         return super().validate(extra_validators) and self.check_times()
+
+    def check_move(self, original: date) -> bool:
+        """A date moves by at most ``MAX_MOVE_DAYS``; further is another event."""
+        if abs((self.start_date.data - original).days) <= MAX_MOVE_DAYS:
+            return True
+        self.start_date.errors.append(
+            gettext(
+                "A date moves by at most %(num)d days; for a later date, add a new event.",
+                num=MAX_MOVE_DAYS,
+            )
+        )
+        return False
 
 
 class ImportForm(FlaskForm):

@@ -155,12 +155,17 @@ def problems(rec: Recurrence, start: date) -> dict[str, str]:
         found["interval"] = BAD_INTERVAL
     if rec.ends == "count" and not 1 <= (rec.count or 0) <= 500:
         found["count"] = BAD_COUNT
+    elif rec.ends == "count" and not found:  # yearly, 500 times: far beyond 20 years
+        first = datetime.combine(start, time())
+        dates = list(_rule(_parse(to_rrule(rec, start, timed=False) or ""), first))
+        if dates and dates[-1].date() > horizon(start):
+            found["count"] = TOO_FAR
     elif rec.ends == "until":
         if rec.until is None:
             found["until"] = NO_UNTIL
         elif rec.until < start:
             found["until"] = UNTIL_BEFORE
-        elif rec.until > date(start.year + MAX_YEARS, start.month, 1) + timedelta(start.day - 1):
+        elif rec.until > horizon(start):
             found["until"] = TOO_FAR
         elif not found:  # e.g. 29 February until the next year: nothing after the first date
             first = datetime.combine(start, time())
@@ -178,6 +183,11 @@ def first_date(rrule: str | None, start: date) -> date:
     first = datetime.combine(start, time())
     moment = next(iter(_rule(_parse(rrule), first)), None)
     return moment.date() if moment is not None else start
+
+
+def horizon(start: date) -> date:
+    """The last day a repetition from ``start`` may reach: ``MAX_YEARS`` later."""
+    return date(start.year + MAX_YEARS, start.month, 1) + timedelta(start.day - 1)
 
 
 WORDS = {
@@ -363,6 +373,8 @@ def _starts(
 def _skip(parts: dict[str, str], first: datetime, after: datetime) -> datetime:
     """A later start of the same series, by whole periods, not after ``after``."""
     interval = int(parts.get("INTERVAL", "1"))
+    if interval > 99:  # not from the form or an import: whole periods would overflow
+        return first
     if parts["FREQ"] in STEPS:
         step = timedelta(seconds=STEPS[parts["FREQ"]] * interval)
         return first + (after - first) // step * step

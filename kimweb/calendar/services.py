@@ -27,6 +27,8 @@ from kimweb.meetings import services as meetings
 from kimweb.meetings.models import BERLIN, Meeting
 
 MAX_SPAN_DAYS = 92  # a one-off event lasts at most a quarter (keeps range queries short)
+MAX_MOVE_DAYS = 92  # a date of a series moves by at most a quarter (the same reason)
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)  # the calendar's years
 AGENDA_DAYS = 42
 MEETING = "meeting"
 HOLIDAY = "holiday"
@@ -85,7 +87,7 @@ def load_events(
     series = sa.select(Event).where(
         Event.is_recurring.is_(True),
         sa.or_(Event.last_date.is_(None), Event.last_date >= start),
-        Event.start_date <= end,
+        Event.start_date <= end + timedelta(days=MAX_MOVE_DAYS),  # a first date moved earlier
     )
     found = []
     for query in (single, series):
@@ -281,6 +283,21 @@ def parse_month(text: str | None) -> date | None:
     return date(year, month, 1)
 
 
+DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
+
+def parse_day(text: str | None) -> date | None:
+    """The date of "2026-12-24" in the calendar's years, or None for anything else."""
+    match = DAY.match(text or "")
+    if not match:
+        return None
+    try:
+        day = date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        return None
+    return day if FIRST_DAY <= day <= LAST_DAY else None
+
+
 def parse_week(text: str | None) -> date | None:
     """The Monday of ISO week "2026-W49", or None."""
     match = ISO_WEEK.match((text or "").strip())
@@ -356,8 +373,10 @@ def save_event(
     times: tuple[date, time | None, date, time | None],
     rule: str | None,
     user: User,
+    commit: bool = True,
 ) -> Event:
-    """Create or change an event; the series' last day is worked out for range queries."""
+    """Create or change an event; the series' last day is worked out for range queries.
+    Cancelled or moved dates the changed rule no longer gives are dropped."""
     if event is None:
         event = Event(uid=f"{uuid.uuid4()}@kimweb", created_by_id=user.id)
         db.session.add(event)
@@ -365,16 +384,32 @@ def save_event(
         event.sequence = (event.sequence or 0) + 1
     for name in EVENT_FIELDS:
         if name in data:
-            value = data[name]
-            setattr(event, name, value.strip() or None if isinstance(value, str) else value)
+            setattr(event, name, _clean(name, data[name]))
     event.title = event.title or ""
     event.location_id = data.get("location_id") or None
     event.start_date, event.start_time, event.end_date, event.end_time = times
     event.rrule = rule
     event.is_recurring = rule is not None
+    for row in list(event.exceptions):
+        if not rule or not is_occurrence(event, row.original_date):
+            event.exceptions.remove(row)
     event.last_date = last_date(event)
-    db.session.commit()
+    if commit:
+        db.session.commit()
     return event
+
+
+def _clean(name: str, value: object) -> object:
+    """Text as it is kept: trimmed, None if empty; one-line fields with single spaces, and
+    line ends as "\n" (browsers send "\r\n"), so a file exported and imported again is
+    unchanged."""
+    if not isinstance(value, str):
+        return value
+    if name == "description":
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
+    else:
+        value = " ".join(value.split())
+    return value.strip() or None
 
 
 def last_date(event: Event) -> date | None:
@@ -390,9 +425,13 @@ def last_date(event: Event) -> date | None:
 
 
 def last_occurrence(rule: str, first: date, moment: time | None) -> date | None:
-    """The date of the last occurrence of a rule with COUNT or UNTIL; None without end."""
+    """The date of the last occurrence of a rule with COUNT, or (not before ``first``) the
+    UNTIL day, which bounds it; None without end."""
     if "COUNT=" not in rule.upper() and "UNTIL=" not in rule.upper():
         return None
+    until = re.search(r"UNTIL=(\d{8})", _naive_until(rule), flags=re.IGNORECASE)
+    if until:
+        return max(first, datetime.strptime(until[1], "%Y%m%d").date())
     start = datetime.combine(first, moment or time(0))
     expanded = rrulestr(_naive_until(rule), dtstart=start)
     last = None
@@ -517,7 +556,13 @@ def feed_token(user: User, renew: bool = False) -> str:
     if row is None:
         row = FeedToken(user_id=user.id, token=secrets.token_urlsafe(32))
         db.session.add(row)
-        db.session.commit()
+        try:
+            db.session.commit()
+        except sa.exc.IntegrityError:  # the same user's other request made one just now
+            db.session.rollback()
+            row = db.session.get(FeedToken, user.id)
+            if row is None:
+                raise
     elif renew:
         row.token = secrets.token_urlsafe(32)
         db.session.commit()

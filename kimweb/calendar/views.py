@@ -73,8 +73,8 @@ def index() -> Response:
         context |= {
             "start": start,
             "days": services.days_between(start, end, entries, today),
-            "previous": _week_key(start - timedelta(days=7)),
-            "next": _week_key(start + timedelta(days=7)),
+            "previous": _week_key(start - timedelta(days=7), bounded=True),
+            "next": _week_key(start + timedelta(days=7), bounded=True),
             "current": _week_key(today - timedelta(days=today.weekday())),
         }
     elif view == "agenda":
@@ -89,16 +89,24 @@ def index() -> Response:
         context |= {
             "first": first,
             "weeks": services.month_grid(first, entries, today),
-            "previous": f"{services.add_months(first, -1):%Y-%m}",
-            "next": f"{services.add_months(first, 1):%Y-%m}",
+            "previous": _month_key(services.add_months(first, -1)),
+            "next": _month_key(services.add_months(first, 1)),
             "current": f"{today:%Y-%m}",
         }
     return render_page("calendar/index.html", block="calendar", status=status, **context)
 
 
-def _week_key(monday: date) -> str:
+def _week_key(monday: date, bounded: bool = False) -> str | None:
+    """"2026-W49"; None for a week the calendar does not show (with ``bounded``)."""
     year, week, _day = monday.isocalendar()
-    return f"{year}-W{week:02d}"
+    key = f"{year}-W{week:02d}"
+    return None if bounded and services.parse_week(key) is None else key
+
+
+def _month_key(first: date) -> str | None:
+    """"2026-12"; None for a month the calendar does not show."""
+    key = f"{first:%Y-%m}"
+    return key if services.parse_month(key) else None
 
 
 # --- events ------------------------------------------------------------------------------
@@ -223,10 +231,13 @@ def event(event_id: int) -> Response:
     )
 
 
-@bp.post("/calendar/events/<id:event_id>/delete")
+@bp.route("/calendar/events/<id:event_id>/delete", methods=["GET", "POST"])
 @login_required
 def event_delete(event_id: int) -> Response:
+    """GET asks first (a plain page, so it works without JavaScript); POST deletes."""
     event = _event(event_id, change=True)
+    if request.method == "GET":
+        return render_page("calendar/event_delete.html", event=event)
     title = event.title
     services.delete_event(event)
     flash(_("The event “%(title)s” has been deleted.", title=title), "success")
@@ -238,11 +249,8 @@ def event_delete(event_id: int) -> Response:
 def occurrence(event_id: int, day: str) -> Response:
     """One date of a series: cancel it, give it other times, or undo either."""
     event = _event(event_id, change=True)
-    try:
-        original = date.fromisoformat(day)
-    except ValueError:
-        abort(404)
-    if not event.rrule or not services.is_occurrence(event, original):
+    original = services.parse_day(day)
+    if original is None or not event.rrule or not services.is_occurrence(event, original):
         abort(404)
     form = OccurrenceForm(
         data={
@@ -264,7 +272,7 @@ def occurrence(event_id: int, day: str) -> Response:
         services.restore_occurrence(event, original)
         flash(_("The date %(date)s takes place as planned.", date=_day(original)), "success")
         return redirect(url_for("calendar.event", event_id=event.id))
-    if form.validate_on_submit():
+    if form.validate_on_submit() and form.check_move(original):
         services.change_occurrence(event, original, form.times())
         flash(_("The date %(date)s has been changed.", date=_day(original)), "success")
         return redirect(url_for("calendar.event", event_id=event.id))
@@ -378,18 +386,22 @@ def import_upload() -> Response:
 @bp.post("/calendar/import/confirm")
 @login_required
 def import_confirm() -> Response:
-    upload = uploads.take_upload(request.form.get("token", "")[:64], current_user)
-    if upload is None:
+    # Taken (deleted) before the import: a second click of "Import" finds nothing.
+    content = uploads.take_upload_once(request.form.get("token", "")[:64], current_user)
+    if content is None:
         flash(_("The upload has expired; please choose the file again."), "warning")
         return redirect(url_for("calendar.import_upload"))
     try:
-        created, updated = feeds.run_import(upload.content, current_user)
+        done = feeds.run_import(content, current_user)
     except feeds.ImportProblem:
         abort(422)
-    db.session.delete(upload)
-    db.session.commit()
     flash(
-        _("%(new)d events added, %(changed)d updated.", new=created, changed=updated),
+        _(
+            "%(new)d events added, %(changed)d updated, %(removed)d removed.",
+            new=done.created,
+            changed=done.updated,
+            removed=done.removed,
+        ),
         "success",
     )
     return redirect(url_for("calendar.index", view="agenda"))

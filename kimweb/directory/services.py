@@ -593,6 +593,18 @@ def take_upload(token: str, user: User) -> ImportUpload | None:
     )
 
 
+def take_upload_once(token: str, user: User) -> bytes | None:
+    """The content of the upload ``token`` of ``user``, deleted in the same step: of two
+    requests with the same token only one gets it (the other None)."""
+    upload = take_upload(token, user)
+    if upload is None:
+        return None
+    content = upload.content
+    gone = db.session.execute(sa.delete(ImportUpload).where(ImportUpload.id == upload.id))
+    db.session.commit()
+    return content if gone.rowcount == 1 else None
+
+
 def needs_checking_summary(limit: int = 5) -> tuple[int, list[Hit]]:
     """How many active entries need checking, and the ``limit`` first of them by name."""
     query = search_query(DirectoryQuery(needs_check=True))
