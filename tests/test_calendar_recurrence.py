@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time as clock
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
@@ -90,7 +89,8 @@ def test_round_trip_of_every_frequency_and_end(start: date, is_timed: bool) -> N
             rule = to_rrule(rec, start, timed=is_timed)
             assert from_rrule(rule, start) == want, rule
             assert to_rrule(from_rrule(rule, start), start, timed=is_timed) == rule
-            assert problems(rec, start) == {} or "until" in problems(rec, start), rule
+            # The form's limits: no date before the end, or beyond 20 years.
+            assert set(problems(rec, start)) <= {"until", "count"}, rule
             assert not describe(rule, start).startswith("eigene")
             checked += 1
     assert checked == 21 * 6  # 9 forms and 12 weekdays of the month, 6 ends each
@@ -298,10 +298,25 @@ def test_problems(rec: Recurrence, start: date, field: str, message: str) -> Non
 @pytest.mark.parametrize(
     "rec",
     [
+        Recurrence("yearly", ends="count", count=22),
+        Recurrence("yearly", interval=67, ends="count", count=500),  # once broke every feed
+        Recurrence("daily", interval=99, ends="count", count=75),
+        Recurrence("monthly_day", ends="count", count=500),
+    ],
+)
+def test_a_count_may_not_reach_beyond_20_years(rec: Recurrence) -> None:
+    start = date(2027, 1, 7)
+    assert problems(rec, start) == {"count": recurrence.TOO_FAR}
+
+
+@pytest.mark.parametrize(
+    "rec",
+    [
         Recurrence(),
         Recurrence("none", interval=0, ends="count"),  # no repetition: the rest is ignored
         Recurrence("weekly"),  # weekdays default to the start's
-        Recurrence("daily", interval=99, ends="count", count=500),
+        Recurrence("daily", interval=99, ends="count", count=73),  # 19.7 years
+        Recurrence("weekly", ends="count", count=500),
         Recurrence("daily", ends="until", until=date(2047, 1, 7)),
         Recurrence("yearly", ends="until", until=date(2032, 2, 29)),
         Recurrence("monthly_nth", nth=5, nth_weekday=0, ends="until", until=date(2027, 3, 29)),
@@ -647,25 +662,33 @@ def test_old_series_are_expanded_only_in_the_view(rule: str, first: datetime) ->
     assert [o.start.replace(tzinfo=None) for o in found] == expected
 
 
-def test_a_daily_series_from_1990_shows_a_month_fast() -> None:
-    took = clock.perf_counter()
+def test_a_daily_series_from_1990_shows_a_month() -> None:
     found = timed("FREQ=DAILY", date(1990, 1, 1), (date(2027, 3, 1), date(2027, 3, 31)))
-    assert clock.perf_counter() - took < 0.05
     assert days(found) == [date(2027, 3, 1) + timedelta(days=n) for n in range(31)]
 
 
 @pytest.mark.parametrize(
-    ("rule", "first", "view", "expected"),
+    ("rule", "first", "view", "expected", "at_most"),
     [
-        ("FREQ=DAILY", date(1800, 1, 1), (date(2027, 3, 1), date(2027, 3, 31)), 31),
-        ("FREQ=HOURLY", date(1990, 1, 1), (date(2027, 3, 1), date(2027, 3, 7)), 7 * 24),
+        ("FREQ=DAILY", date(1800, 1, 1), (date(2027, 3, 1), date(2027, 3, 31)), 31, 1),
+        ("FREQ=HOURLY", date(1990, 1, 1), (date(2027, 3, 1), date(2027, 3, 7)), 7 * 24, 1),
+        ("FREQ=WEEKLY;INTERVAL=3", date(1990, 1, 1), (date(2027, 3, 1), date(2027, 3, 31)), 1, 21),
+        ("FREQ=MONTHLY;INTERVAL=5", date(1990, 1, 15), (date(2027, 3, 1), date(2027, 9, 1)), 1,
+         3 * 366),
+        ("FREQ=YEARLY", date(1904, 2, 28), (date(2027, 1, 1), date(2027, 12, 31)), 1, 2 * 366),
     ],
 )
-def test_the_cost_does_not_depend_on_the_age_of_the_series(rule, first, view, expected) -> None:
-    took = clock.perf_counter()
-    found = timed(rule, first, view)
-    assert clock.perf_counter() - took < 0.05  # expanding from the start: seconds
-    assert len(found) == expected
+def test_the_cost_does_not_depend_on_the_age_of_the_series(
+    rule, first, view, expected, at_most
+) -> None:
+    """The expansion starts whole periods later, at most ``at_most`` days before the view:
+    the work is the view's, whatever the age of the series (no timing: the machine is
+    noisy)."""
+    start = datetime.combine(first, time(10))
+    low = datetime.combine(view[0], time())
+    skipped_to = recurrence._skip(recurrence._parse(rule), start, low)
+    assert timedelta() <= low - skipped_to <= timedelta(days=at_most)
+    assert len(timed(rule, first, view)) == expected
 
 
 def test_never_more_than_the_limit() -> None:

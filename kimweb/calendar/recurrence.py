@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator, Mapping, Set
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from math import gcd
 from zoneinfo import ZoneInfo
 
@@ -264,17 +265,40 @@ def occurrences(
     range is expanded. ``cancelled`` dates are left out; ``changes`` give an original date
     new aware start and end (an all-day change: midnight to midnight). Raises ValueError
     for a rule that cannot be read.
+
+    A pure function of its arguments, so each worker keeps the last results: the month
+    everybody looks at is expanded once, and a changed event asks with other arguments.
     """
-    all_day, changes = start_time is None, changes or {}
+    return list(
+        _occurrences(
+            start_date, start_time, end_date, end_time, rrule, start, end,
+            frozenset(cancelled), tuple(sorted((changes or {}).items())), limit,
+        )
+    )  # fmt: skip
+
+
+@lru_cache(maxsize=20_000)
+def _occurrences(
+    start_date: date,
+    start_time: time | None,
+    end_date: date,
+    end_time: time | None,
+    rrule: str | None,
+    start: date,
+    end: date,
+    cancelled: frozenset[date],
+    changed: tuple[tuple[date, tuple[datetime, datetime]], ...],
+    limit: int,
+) -> tuple[Occurrence, ...]:
+    all_day, changes = start_time is None, dict(changed)
     first = datetime.combine(start_date, start_time or time())
     if all_day:
         length = timedelta(days=max((end_date - start_date).days, 0) + 1)
     else:
         length = max(datetime.combine(end_date, end_time or time()) - first, timedelta())
     low, high = datetime.combine(start, time()), datetime.combine(end, time()) + timedelta(1)
-    parts = _parse(rrule) if rrule else None
     found, confirmed = [], set()
-    for moment in _starts(parts, first, low - length, high):
+    for moment in _starts(rrule, first, low - length, high):
         day = moment.date()
         if day in changes:
             confirmed.add(day)
@@ -288,11 +312,23 @@ def occurrences(
         if day in cancelled or new_start >= high_at or (new_end <= low_at and new_start < low_at):
             continue
         midnight = datetime.combine(day, time())
-        if day in confirmed or any(_starts(parts, first, midnight, midnight + timedelta(1))):
+        if day in confirmed or any(_starts(rrule, first, midnight, midnight + timedelta(1))):
             midnights = new_start.time() == new_end.time() == time() and new_end > new_start
             found.append(Occurrence(new_start, new_end, day, midnights, changed=True))
     found.sort(key=lambda o: (o.start, o.original_date))
-    return found[:limit]
+    return tuple(found[:limit])
+
+
+def single(
+    start_date: date, start_time: time | None, end_date: date, end_time: time | None
+) -> Occurrence:
+    """The one occurrence of an event without repetition (no expansion, no cache)."""
+    first = datetime.combine(start_date, start_time or time())
+    if start_time is None:
+        length = timedelta(days=max((end_date - start_date).days, 0) + 1)
+    else:
+        length = max(datetime.combine(end_date, end_time or time()) - first, timedelta())
+    return _occurrence(first, length, start_date, start_time is None)
 
 
 def _occurrence(moment: datetime, length: timedelta, day: date, all_day: bool) -> Occurrence:
@@ -348,29 +384,48 @@ def _rule(parts: dict[str, str], first: datetime) -> Rule:
         raise ValueError(f"unreadable recurrence rule: {parts}") from exc
 
 
+@dataclass(frozen=True)
+class _Series:
+    """A rule read once for its first start: what ``_starts`` needs on every view."""
+
+    parts: Mapping[str, str]
+    rule: Rule | None  # None: DTSTART is the only date (COUNT=1 off the pattern)
+    first_off_rule: bool  # DTSTART is not a date of the rule, but counts (RFC 5545)
+
+
+@lru_cache(maxsize=4096)
+def _series(rrule: str, first: datetime) -> _Series:
+    """The dateutil rule of ``rrule`` from ``first``; cached per worker, as reading it and
+    checking its first date cost more than expanding a month of it."""
+    parts = _parse(rrule)
+    rule = _rule(parts, first)
+    off = next(iter(rule), None) != first
+    if off and "COUNT" in parts:
+        count = int(parts["COUNT"])
+        rule = None if count == 1 else rule.replace(count=count - 1)
+    return _Series(parts, rule, off)
+
+
 def _starts(
-    parts: dict[str, str] | None, first: datetime, after: datetime, before: datetime
+    rrule: str | None, first: datetime, after: datetime, before: datetime
 ) -> Iterator[datetime]:
     """Wall-clock starts of the series in [after, before); ``first`` always one of them."""
-    rule = _rule(parts, first) if parts else None
-    if rule is None or next(iter(rule), None) != first:
-        if after <= first < before:  # RFC 5545: DTSTART is the first occurrence
-            yield first
-        if rule is None:
-            return
-        if "COUNT" in parts:
-            if int(parts["COUNT"]) == 1:
-                return
-            rule = rule.replace(count=int(parts["COUNT"]) - 1)
-    if "COUNT" not in parts and after > first:  # skip whole periods: cost is the window's
-        rule = rule.replace(dtstart=_skip(parts, first, after))
+    series = _series(rrule, first) if rrule else None
+    off_rule = series is None or series.first_off_rule
+    if off_rule and after <= first < before:  # RFC 5545: DTSTART is the first occurrence
+        yield first
+    if series is None or series.rule is None:
+        return
+    rule = series.rule
+    if "COUNT" not in series.parts and after > first:  # skip whole periods: cost is the window's
+        rule = rule.replace(dtstart=_skip(series.parts, first, after))
     for moment in rule.xafter(after, inc=True):
         if moment >= before:
             return
         yield moment
 
 
-def _skip(parts: dict[str, str], first: datetime, after: datetime) -> datetime:
+def _skip(parts: Mapping[str, str], first: datetime, after: datetime) -> datetime:
     """A later start of the same series, by whole periods, not after ``after``."""
     interval = int(parts.get("INTERVAL", "1"))
     if interval > 99:  # not from the form or an import: whole periods would overflow

@@ -26,6 +26,7 @@ from kimweb.extensions import db
 from kimweb.meetings import services as meetings
 from kimweb.meetings.models import BERLIN, Meeting
 
+DAY_LIMIT = 4  # entries shown in a day of the month grid; the rest behind "n more"
 MAX_SPAN_DAYS = 92  # a one-off event lasts at most a quarter (keeps range queries short)
 MAX_MOVE_DAYS = 92  # a date of a series moves by at most a quarter (the same reason)
 FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)  # the calendar's years
@@ -73,10 +74,24 @@ class Entry:
         return [first + timedelta(days=n) for n in range((last - first).days + 1)]
 
 
+SHOWN_COLUMNS = (  # what the calendar views show of an event (not its description)
+    Event.id, Event.title, Event.category, Event.is_public, Event.location,
+    Event.location_id, Event.start_date, Event.start_time, Event.end_date, Event.end_time,
+    Event.rrule,
+)  # fmt: skip
+
+
 def load_events(
-    start: date, end: date, categories: Iterable[str] = (), public_only: bool = False
+    start: date,
+    end: date,
+    categories: Iterable[str] = (),
+    public_only: bool = False,
+    whole: bool = False,
 ) -> list[Event]:
-    """Events with an occurrence that may touch [start, end]: two index range scans."""
+    """Events with an occurrence that may touch [start, end]: two index range scans.
+
+    Only the columns a calendar view shows, unless ``whole`` (the feeds); reading another
+    raises instead of querying once per event."""
     wanted = [c for c in categories if c in CATEGORIES]
     single = sa.select(Event).where(
         Event.is_recurring.is_(False),
@@ -89,13 +104,19 @@ def load_events(
         sa.or_(Event.last_date.is_(None), Event.last_date >= start),
         Event.start_date <= end + timedelta(days=MAX_MOVE_DAYS),  # a first date moved earlier
     )
+    # A one-off event has no exceptions (save_event drops them with the rule): not loaded,
+    # and never loaded one by one. A series' exceptions come in one more query.
+    single = single.options(so.raiseload(Event.exceptions))
+    series = series.options(so.subqueryload(Event.exceptions))
     found = []
     for query in (single, series):
         if wanted:
             query = query.where(Event.category.in_(wanted))
         if public_only:
             query = query.where(Event.is_public.is_(True))
-        query = query.options(so.selectinload(Event.exceptions), so.joinedload(Event.place))
+        query = query.options(so.joinedload(Event.place))
+        if not whole:
+            query = query.options(so.load_only(*SHOWN_COLUMNS, raiseload=True))
         found += db.session.scalars(query).unique().all()
     return found
 
@@ -105,7 +126,16 @@ def event_entries(
 ) -> list[Entry]:
     """The events' occurrences in [start, end]; cancelled dates marked (or left out)."""
     entries = []
+    low, high = local(start, None), local(end + timedelta(days=1), None)
     for event in events:
+        where = event.where
+        if not event.rrule:  # most events: one date, nothing to expand
+            occurrence = recurrence.single(
+                event.start_date, event.start_time, event.end_date, event.end_time
+            )
+            if occurrence.start < high and (occurrence.end > low or occurrence.start >= low):
+                entries.append(_entry(event, where, occurrence))
+            continue
         cancelled, changes = exception_maps(event)
         for occurrence in recurrence.occurrences(
             event.start_date,
@@ -119,27 +149,34 @@ def event_entries(
             changes=changes,
         ):
             is_cancelled = occurrence.original_date in cancelled and not occurrence.changed
-            entries.append(
-                Entry(
-                    kind="event",
-                    category=event.category,
-                    title=event.title,
-                    start=occurrence.start,
-                    end=occurrence.end,
-                    all_day=occurrence.all_day,
-                    event_id=event.id,
-                    original_date=occurrence.original_date,
-                    changed=occurrence.changed,
-                    cancelled=is_cancelled,
-                    where=event.where,
-                    is_public=event.is_public,
-                )
-            )
+            entries.append(_entry(event, where, occurrence, is_cancelled))
     return entries
 
 
+def _entry(
+    event: Event, where: str, occurrence: recurrence.Occurrence, cancelled: bool = False
+) -> Entry:
+    return Entry(
+        kind="event",
+        category=event.category,
+        title=event.title,
+        start=occurrence.start,
+        end=occurrence.end,
+        all_day=occurrence.all_day,
+        event_id=event.id,
+        original_date=occurrence.original_date,
+        changed=occurrence.changed,
+        cancelled=cancelled,
+        where=where,
+        is_public=event.is_public,
+    )
+
+
 def exception_maps(event: Event) -> tuple[set[date], dict[date, tuple[datetime, datetime]]]:
+    """The cancelled dates of a series, and its dates with other times."""
     cancelled, changes = set(), {}
+    if not event.rrule:
+        return cancelled, changes
     for row in event.exceptions:
         if row.is_cancelled:
             cancelled.add(row.original_date)
@@ -260,6 +297,12 @@ class Day:
     @property
     def holiday(self) -> str | None:
         return next((e.title for e in self.entries if e.kind == HOLIDAY), None)
+
+    @property
+    def week_key(self) -> str:
+        """The ISO week of the day, as the week view's address has it: "2026-W49"."""
+        year, week, _weekday = self.day.isocalendar()
+        return f"{year}-W{week:02d}"
 
 
 @dataclass

@@ -42,6 +42,19 @@ def _calendar_context() -> dict:
     }
 
 
+def _entry_context() -> dict:
+    """What every entry of a calendar view shows, translated and built once per page, not
+    once per entry (a month can hold a thousand)."""
+    return {
+        "category_labels": {key: str(name) for key, name in CATEGORY_NAMES.items()},
+        "meeting_label": _("Meeting"),
+        "cancelled_label": _("cancelled"),
+        "changed_label": _("changed"),
+        "event_path": url_for("calendar.event", event_id=1).removesuffix("1"),
+        "day_limit": services.DAY_LIMIT,
+    }
+
+
 def _categories() -> list[str]:
     return services.valid_filters(request.args.getlist("category"))
 
@@ -93,6 +106,7 @@ def index() -> Response:
             "next": _month_key(services.add_months(first, 1)),
             "current": f"{today:%Y-%m}",
         }
+    context |= _entry_context()
     return render_page("calendar/index.html", block="calendar", status=status, **context)
 
 
@@ -313,7 +327,7 @@ def _calendar_file(body: bytes, name: str | None = None) -> Response:
 def public_ics() -> Response:
     today = services.now_in_berlin().date()
     start, end = today - timedelta(FEED_PAST_DAYS), today + timedelta(FEED_FUTURE_DAYS)
-    events = services.load_events(start, end, public_only=True)
+    events = services.load_events(start, end, public_only=True, whole=True)
     response = _calendar_file(feeds.events_ics(events, [], name=feeds.PUBLIC_NAME))
     response.cache_control.public = True
     response.cache_control.max_age = 300
@@ -328,7 +342,7 @@ def private_ics(token: str) -> Response:
         abort(404)
     today = services.now_in_berlin().date()
     start, end = today - timedelta(FEED_PAST_DAYS), today + timedelta(FEED_FUTURE_DAYS)
-    events = services.load_events(start, end)
+    events = services.load_events(start, end, whole=True)
     their_meetings = services.meetings_between(user, start, end)
     response = _calendar_file(feeds.events_ics(events, their_meetings, name=feeds.PRIVATE_NAME))
     response.cache_control.private = True
