@@ -118,7 +118,7 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_template_context(app: Flask) -> None:
-    from kimweb.i18n import LANGUAGES, text_direction
+    from kimweb.i18n import LANGUAGES, format_day, text_direction
 
     htmx_config = json.dumps(HTMX_CONFIG, separators=(",", ":"))
 
@@ -143,6 +143,7 @@ def _register_template_context(app: Flask) -> None:
     app.jinja_env.globals.update(
         query_string=query_string, language_url=language_url, error_summary=error_summary
     )
+    app.jinja_env.filters["dayformat"] = format_day
 
     @app.context_processor
     def _layout_context() -> dict[str, Any]:

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
+from functools import lru_cache
+
+from babel.dates import format_date as babel_format_date
 from flask import has_request_context, request, session
+from flask_babel import get_locale
 from flask_login import current_user
 
 # Code -> name of the language in that language (as a switcher shows it).
@@ -47,3 +52,14 @@ def select_locale() -> str:
     if current_user and current_user.is_authenticated and current_user.language in LANGUAGES:
         return current_user.language
     return request.accept_languages.best_match(list(LANGUAGES), DEFAULT_LANGUAGE)
+
+
+def format_day(day: date, width: str = "medium") -> str:
+    """A calendar day (a date, no time of day, so no time zone) in the reader's language:
+    the ``dayformat`` filter. Cached, as a calendar page names hundreds of days."""
+    return _format_day(day, width, str(get_locale() or DEFAULT_LANGUAGE))
+
+
+@lru_cache(maxsize=8192)
+def _format_day(day: date, width: str, locale: str) -> str:
+    return babel_format_date(day, width, locale=locale)

@@ -75,10 +75,17 @@ class Event(db.Model):
 
     @property
     def where(self) -> str:
-        if self.place is not None:
-            parts = [self.place.name, self.place.street, self.place.town]
-            return ", ".join(part for part in parts if part)
-        return self.location or ""
+        place = self.place
+        if place is None:
+            return where_text(None, None, None, self.location)
+        return where_text(place.name, place.street, place.town, self.location)
+
+
+def where_text(name: str | None, street: str | None, town: str | None, other: str | None) -> str:
+    """Where an event is: the timetable's place (name, street, town), else the free text."""
+    if name:
+        return ", ".join(part for part in (name, street, town) if part)
+    return other or ""
 
 
 class EventException(db.Model):

@@ -58,7 +58,7 @@ class Recurrence:
     count: int | None = None  # 1..500, the first date included
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Occurrence:
     start: datetime  # aware, Europe/Berlin (all day: midnight of the first day)
     end: datetime  # all day: midnight after the last day (exclusive, as DTEND in iCalendar)
@@ -384,7 +384,7 @@ def _rule(parts: dict[str, str], first: datetime) -> Rule:
         raise ValueError(f"unreadable recurrence rule: {parts}") from exc
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Series:
     """A rule read once for its first start: what ``_starts`` needs on every view."""
 

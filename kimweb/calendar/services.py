@@ -20,8 +20,9 @@ from dateutil.rrule import rrulestr
 
 from kimweb.auth.models import User
 from kimweb.calendar import recurrence
-from kimweb.calendar.models import CATEGORIES, Event, EventException, FeedToken
+from kimweb.calendar.models import CATEGORIES, Event, EventException, FeedToken, where_text
 from kimweb.consultations.holidays import nrw_holidays
+from kimweb.consultations.models import Location
 from kimweb.extensions import db
 from kimweb.meetings import services as meetings
 from kimweb.meetings.models import BERLIN, Meeting
@@ -44,7 +45,7 @@ def now_in_berlin() -> datetime:
 # --- what is shown -----------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class Entry:
     """One thing on one or more days of the calendar."""
 
@@ -67,62 +68,101 @@ class Entry:
     def days(self) -> list[date]:
         """The dates this entry touches; an end at midnight (every all-day end, as DTEND in
         iCalendar) belongs to the day before."""
-        first = self.start.date()
-        last = self.end.date()
-        if self.end.time() == time(0) and last > first:
+        first, last = self.start.date(), self.end.date()
+        if last == first:  # most entries
+            return [first]
+        if self.end.time() == time(0):
             last -= timedelta(days=1)
         return [first + timedelta(days=n) for n in range((last - first).days + 1)]
 
 
-SHOWN_COLUMNS = (  # what the calendar views show of an event (not its description)
-    Event.id, Event.title, Event.category, Event.is_public, Event.location,
-    Event.location_id, Event.start_date, Event.start_time, Event.end_date, Event.end_time,
-    Event.rrule,
-)  # fmt: skip
-
-
-def load_events(
-    start: date,
-    end: date,
-    categories: Iterable[str] = (),
-    public_only: bool = False,
-    whole: bool = False,
-) -> list[Event]:
-    """Events with an occurrence that may touch [start, end]: two index range scans.
-
-    Only the columns a calendar view shows, unless ``whole`` (the feeds); reading another
-    raises instead of querying once per event."""
-    wanted = [c for c in categories if c in CATEGORIES]
-    single = sa.select(Event).where(
+def _in_range(
+    start: date, end: date, categories: Iterable[str], public_only: bool
+) -> tuple[sa.ColumnElement[bool], sa.ColumnElement[bool]]:
+    """The conditions of one-off events and of series with an occurrence that may touch
+    [start, end]: each an index range scan."""
+    single = sa.and_(
         Event.is_recurring.is_(False),
         Event.start_date >= start - timedelta(days=MAX_SPAN_DAYS),
         Event.start_date <= end,
         Event.end_date >= start,
     )
-    series = sa.select(Event).where(
+    series = sa.and_(
         Event.is_recurring.is_(True),
         sa.or_(Event.last_date.is_(None), Event.last_date >= start),
         Event.start_date <= end + timedelta(days=MAX_MOVE_DAYS),  # a first date moved earlier
     )
-    # A one-off event has no exceptions (save_event drops them with the rule): not loaded,
-    # and never loaded one by one. A series' exceptions come in one more query.
-    single = single.options(so.raiseload(Event.exceptions))
-    series = series.options(so.subqueryload(Event.exceptions))
+    wanted = [c for c in categories if c in CATEGORIES]
+    if wanted:
+        single, series = (sa.and_(c, Event.category.in_(wanted)) for c in (single, series))
+    if public_only:
+        single, series = (sa.and_(c, Event.is_public.is_(True)) for c in (single, series))
+    return single, series
+
+
+def load_events(
+    start: date, end: date, categories: Iterable[str] = (), public_only: bool = False
+) -> list[Event]:
+    """The whole events (for the feeds) that may touch [start, end], with exceptions."""
+    single, series = _in_range(start, end, categories, public_only)
     found = []
-    for query in (single, series):
-        if wanted:
-            query = query.where(Event.category.in_(wanted))
-        if public_only:
-            query = query.where(Event.is_public.is_(True))
-        query = query.options(so.joinedload(Event.place))
-        if not whole:
-            query = query.options(so.load_only(*SHOWN_COLUMNS, raiseload=True))
+    for condition in (single, series):
+        query = sa.select(Event).where(condition).options(
+            so.selectinload(Event.exceptions), so.joinedload(Event.place)
+        )
         found += db.session.scalars(query).unique().all()
     return found
 
 
+@dataclass(slots=True)
+class ShownEvent:
+    """What a calendar view shows of an event: read as plain rows, not as ORM objects
+    (a month can hold a thousand)."""
+
+    id: int
+    title: str
+    category: str
+    is_public: bool
+    start_date: date
+    start_time: time | None
+    end_date: date
+    end_time: time | None
+    rrule: str | None
+    where: str
+    exceptions: list = field(default_factory=list)  # rows like EventException
+
+
+def shown_events(
+    start: date, end: date, categories: Iterable[str] = (), public_only: bool = False
+) -> list[ShownEvent]:
+    """The events that may touch [start, end] as the views show them: three queries, the
+    last for the series' cancelled and moved dates (a one-off event has none)."""
+    single, series = _in_range(start, end, categories, public_only)
+    place = Location.__table__
+    columns = (
+        Event.id, Event.title, Event.category, Event.is_public, Event.start_date,
+        Event.start_time, Event.end_date, Event.end_time, Event.rrule,
+        place.c.name, place.c.street, place.c.town, Event.location,
+    )  # fmt: skip
+    query = sa.select(*columns).outerjoin(place, place.c.id == Event.location_id)
+    found = [
+        ShownEvent(*row[:9], where=where_text(*row[9:]))
+        for condition in (single, series)
+        for row in db.session.execute(query.where(condition))
+    ]
+    series_ids = [event.id for event in found if event.rrule]
+    if series_ids:
+        by_event = {event.id: event for event in found}
+        rows = db.session.execute(
+            sa.select(EventException).where(EventException.event_id.in_(series_ids))
+        ).scalars()
+        for row in rows:
+            by_event[row.event_id].exceptions.append(row)
+    return found
+
+
 def event_entries(
-    events: Iterable[Event], start: date, end: date, with_cancelled: bool = True
+    events: Iterable[Event | ShownEvent], start: date, end: date, with_cancelled: bool = True
 ) -> list[Entry]:
     """The events' occurrences in [start, end]; cancelled dates marked (or left out)."""
     entries = []
@@ -154,7 +194,10 @@ def event_entries(
 
 
 def _entry(
-    event: Event, where: str, occurrence: recurrence.Occurrence, cancelled: bool = False
+    event: Event | ShownEvent,
+    where: str,
+    occurrence: recurrence.Occurrence,
+    cancelled: bool = False,
 ) -> Entry:
     return Entry(
         kind="event",
@@ -172,7 +215,9 @@ def _entry(
     )
 
 
-def exception_maps(event: Event) -> tuple[set[date], dict[date, tuple[datetime, datetime]]]:
+def exception_maps(
+    event: Event | ShownEvent,
+) -> tuple[set[date], dict[date, tuple[datetime, datetime]]]:
     """The cancelled dates of a series, and its dates with other times."""
     cancelled, changes = set(), {}
     if not event.rrule:
@@ -272,7 +317,8 @@ def entries_for(
     bodies = {int(m[1]) for m in map(BODY_FILTER.match, wanted) if m}
     entries = holiday_entries(start, end)
     if not wanted or wanted & set(CATEGORIES):
-        entries += event_entries(load_events(start, end, wanted & set(CATEGORIES)), start, end)
+        events = shown_events(start, end, wanted & set(CATEGORIES))
+        entries += event_entries(events, start, end)
     if not wanted or MEETING in wanted:
         entries += meeting_entries(user, start, end)
     elif bodies:
@@ -287,7 +333,7 @@ def _order(entry: Entry) -> tuple:
 # --- month, week and agenda -------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class Day:
     day: date
     in_range: bool
@@ -305,7 +351,7 @@ class Day:
         return f"{year}-W{week:02d}"
 
 
-@dataclass
+@dataclass(slots=True)
 class Week:
     number: int  # ISO calendar week (KW)
     days: list[Day]
@@ -564,7 +610,7 @@ def aligned(
 PREVIEW_DATES = 6
 
 
-@dataclass
+@dataclass(slots=True)
 class Preview:
     """What a repetition typed into the form gives: its words and its first dates."""
 

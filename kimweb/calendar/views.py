@@ -327,7 +327,7 @@ def _calendar_file(body: bytes, name: str | None = None) -> Response:
 def public_ics() -> Response:
     today = services.now_in_berlin().date()
     start, end = today - timedelta(FEED_PAST_DAYS), today + timedelta(FEED_FUTURE_DAYS)
-    events = services.load_events(start, end, public_only=True, whole=True)
+    events = services.load_events(start, end, public_only=True)
     response = _calendar_file(feeds.events_ics(events, [], name=feeds.PUBLIC_NAME))
     response.cache_control.public = True
     response.cache_control.max_age = 300
@@ -342,7 +342,7 @@ def private_ics(token: str) -> Response:
         abort(404)
     today = services.now_in_berlin().date()
     start, end = today - timedelta(FEED_PAST_DAYS), today + timedelta(FEED_FUTURE_DAYS)
-    events = services.load_events(start, end, whole=True)
+    events = services.load_events(start, end)
     their_meetings = services.meetings_between(user, start, end)
     response = _calendar_file(feeds.events_ics(events, their_meetings, name=feeds.PRIVATE_NAME))
     response.cache_control.private = True
