@@ -36,7 +36,8 @@ HTMX_CONFIG = {
 
 @sa.event.listens_for(sa.engine.Engine, "connect")
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    """WAL for concurrent readers, a busy timeout instead of errors, foreign keys on."""
+    """WAL for concurrent readers, a busy timeout instead of errors, foreign keys on,
+    a lower() for every alphabet."""
     if isinstance(dbapi_connection, sqlite3.Connection):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
@@ -44,6 +45,12 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+        # lower() of every letter, as on PostgreSQL (SQLite's own knows only A-Z).
+        dbapi_connection.create_function("lower", 1, _lower, deterministic=True)
+
+
+def _lower(value: object) -> object:
+    return value.lower() if isinstance(value, str) else value
 
 
 def create_app(config: Config | dict[str, Any] | None = None) -> Flask:

@@ -261,3 +261,13 @@ def test_wildcards_in_words_match_themselves(app_ctx, found):
     assert services.search_events(["50"]).count == 1
     assert services.words("  Fach_tag 50% a  ") == ["fach_tag", "50"]
     assert services.clean_query("a\x00b\n  c") == "a b c"
+
+
+def test_events_are_found_whatever_the_case_of_any_alphabet(app_ctx, found):
+    """SQLite's own lower() knows only A-Z: "über" must find "Über", "şükrü" "ŞÜKRÜ"."""
+    mirjam = db.session.get(User, found.people["mirjam"].id)
+    event("Über die Anerkennung", date.today(), mirjam)
+    event("ŞÜKRÜ erzählt", date.today(), mirjam, location="Ölmühle Ärzte")
+    assert services.search_events(services.words("über")).count == 1
+    assert services.search_events(services.words("şükrü")).count == 1
+    assert services.search_events(services.words("ölmühle ärzte")).count == 1
