@@ -113,7 +113,13 @@ def test_backup_during_writes_is_consistent(app, make_user, tmp_path):
     assert result.exit_code == 0, result.output
     check = sqlite3.connect(tmp_path / "live.db")
     assert check.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    saved = {name for (name,) in check.execute("select username from users")}
     check.close()
+    # ... and it restores: the database holds exactly what the backup caught.
+    result = run(app, "restore", str(tmp_path / "live.db"), "--yes")
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert set(db.session.scalars(sa.select(User.username))) == saved
 
 
 @pytest.mark.sqlite_only
