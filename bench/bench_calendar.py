@@ -3,16 +3,18 @@
 What it measures, per database (SQLite in a temp dir, then PostgreSQL
 ``kimweb_bench_calendar``):
 
-1. The schema is built by the migrations and filled by bulk inserts with 50,000 calendar
+1. The schema is built by the migrations and filled by bulk inserts
+   (``kimweb.scale.calendar.seed_calendar``) with 50,000 calendar
    events from 2020 to 2030: 49,500 one-off events (timed and all-day, a few lasting days
    or weeks) and 500 recurring series (weekly on several weekdays, monthly on the nth
    weekday, monthly on a day, yearly, every n days; ending after a COUNT, at an UNTIL date
    or never; a third with cancelled and moved dates), in all four categories, some public.
    The rules are made by the app's own ``recurrence.to_rrule`` from the event form's
    fields, ``is_recurring`` and ``last_date`` by ``services.last_date``, as
-   ``services.save_event`` stores them. Meetings of three bodies are added (the Jour fixe
-   every other week, the steering group monthly, both visible to the signed-in staff
-   user; a working group quarterly, which is not). The time the fill took is printed.
+   ``services.save_event`` stores them. Meetings of the six bodies are added every four
+   weeks (``kimweb.scale.meetings.seed_meetings``): the signed-in staff user is a member
+   of three of them (the Jour fixe, the steering group, a working group), the other three
+   are hidden from the user. The time the fill took is printed.
 2. With the Flask test client in-process (no network: "server time"), a signed-in staff
    user requests the month view ``/calendar/?month=YYYY-MM`` of 24 months spread over the
    data, as the whole page and as the htmx fragment (``HX-Request: true``), and,
@@ -53,10 +55,9 @@ import time
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime
 from datetime import time as clock
 from pathlib import Path
-from types import SimpleNamespace
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -70,12 +71,15 @@ from flask_migrate import upgrade  # noqa: E402
 
 from kimweb import create_app  # noqa: E402
 from kimweb.auth import services as auth  # noqa: E402
+from kimweb.auth.models import User  # noqa: E402
 from kimweb.calendar import recurrence, services  # noqa: E402
-from kimweb.calendar.models import CATEGORIES, Event, EventException  # noqa: E402
+from kimweb.calendar.models import Event, EventException  # noqa: E402
 from kimweb.config import TestConfig  # noqa: E402
 from kimweb.extensions import db  # noqa: E402
 from kimweb.meetings import services as meetings  # noqa: E402
-from kimweb.meetings.models import Meeting, Membership  # noqa: E402
+from kimweb.scale import bulk  # noqa: E402
+from kimweb.scale.calendar import seed_calendar  # noqa: E402
+from kimweb.scale.meetings import seed_meetings  # noqa: E402
 
 POSTGRES_ADMIN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres connect_timeout=3"
 POSTGRES_DB = "kimweb_bench_calendar"
@@ -83,7 +87,6 @@ POSTGRES_URL = f"postgresql+psycopg://postgres@127.0.0.1:5432/{POSTGRES_DB}"
 
 TARGET_P95_MS = 50.0
 TIME_LIMIT_S = 60.0  # for the timed requests of one database, whatever happens
-BATCH = 5_000  # rows per INSERT executemany
 FIRST_DAY, LAST_DAY = date(2020, 1, 1), date(2030, 12, 31)  # the span of the data
 # The small state for the statement count: 95 one-off events and 5 series in the first
 # half of 2025, so that the counted month shows both kinds (and a series exception).
@@ -113,305 +116,31 @@ def add_months(first: date, months: int) -> date:
 # 24 months from January 2020 to December 2030, about every 5.7 months.
 MONTHS = tuple(add_months(FIRST_DAY, round(i * 131 / 23)) for i in range(24))
 
-# --- invented data ------------------------------------------------------------------
-
-TITLES = {
-    "event": (
-        "Netzwerktreffen Integration {town}", "Infoabend Einbürgerung", "Elterncafé",
-        "Interkulturelles Fest {town}", "Sprechstunde Ehrenamt", "Fachtag Migration",
-        "Austauschtreffen Sprachmittlung", "Tag der offenen Tür KI", "Frauenfrühstück {town}",
-        "Runder Tisch Wohnen", "Lesung und Gespräch", "Bürgerdialog {town}",
-    ),
-    "training": (
-        "Schulung Aufenthaltsrecht", "Fortbildung traumasensible Beratung",
-        "Workshop Datenschutz in der Beratung", "Inhouse-Schulung Case-Management",
-        "Einführung Fallsoftware", "Fortbildung Asylbewerberleistungsgesetz",
-        "Workshop Interkulturelle Kommunikation", "Erste-Hilfe-Kurs",
-    ),
-    "deadline": (
-        "Frist Förderantrag KIM", "Abgabe Sachbericht", "Meldung Fallzahlen",
-        "Verwendungsnachweis", "Frist Stellungnahme Kreistag", "Abgabe Quartalsstatistik",
-    ),
-    "external": (
-        "Landesnetzwerk KIM NRW", "Dienstbesprechung Bezirksregierung Köln",
-        "Fachkonferenz Integration MKJFGFI", "Jobcenter: Netzwerkfrühstück",
-        "Kommunale Gesundheitskonferenz", "Arbeitskreis Asyl {town}",
-    ),
-}  # fmt: skip
-CATEGORY_WEIGHTS = (40, 25, 15, 20)  # in the order of CATEGORIES
-TOWNS = ("Düren", "Jülich", "Kreuzau", "Langerwehe", "Linnich", "Nideggen", "Heimbach", "Titz")
-PLACES = (
-    "Kreishaus Düren, Bismarckstraße 16", "Rathaus Jülich, Großer Sitzungssaal",
-    "Haus der Stadt, Düren", "VHS Rur-Eifel, Raum 2.14", "online (Webex)", "KI, Raum 104",
-    "Begegnungszentrum Kreuzau", "Jobcenter Düren, Raum E.12",
-)  # fmt: skip
-ORGANISERS = ("KI Kreis Düren", "Case-Management KIM", "Caritasverband", "Diakonie", "AWO")
-# The series: frequencies cycled (weekly most often), the end cycled independently.
-SERIES_FREQUENCIES = ("weekly", "monthly_nth", "weekly", "daily", "monthly_day", "yearly", "weekly")
-SERIES_ENDS = ("count", "until", "never")
-
-
-def invent_title(rng: random.Random, category: str) -> str:
-    return rng.choice(TITLES[category]).format(town=rng.choice(TOWNS))
-
-
-def some_times(
-    rng: random.Random, day: date, all_day: bool, extra_days: int
-) -> tuple[date, clock | None, date, clock | None]:
-    """(start date, start time, end date, end time) as the event form gives them."""
-    if all_day:
-        return day, None, day + timedelta(days=extra_days), None
-    start = datetime.combine(day, clock(rng.randint(8, 17), rng.choice((0, 15, 30, 45))))
-    end = start + timedelta(days=extra_days, minutes=rng.choice((60, 90, 120, 180, 240)))
-    return day, start.time(), end.date(), end.time()
-
-
-def invent_event(rng: random.Random, event_id: int, first: date, last: date) -> SimpleNamespace:
-    """A one-off event on a day between ``first`` and ``last``."""
-    category = rng.choices(CATEGORIES, CATEGORY_WEIGHTS)[0]
-    day = first + timedelta(days=rng.randrange((last - first).days + 1))
-    all_day = category == "deadline" or rng.random() < 0.2
-    roll = rng.random()  # most last hours; a few days (a conference), very few weeks
-    extra_days = 0 if roll < 0.9 else rng.randint(1, 4) if roll < 0.995 else rng.randint(5, 60)
-    return SimpleNamespace(
-        id=event_id,
-        category=category,
-        title=invent_title(rng, category),
-        times=some_times(rng, day, all_day, extra_days),
-        rrule=None,
-        exceptions=[],
-        is_public=category != "deadline" and rng.random() < 0.25,
-        location=rng.choice(PLACES) if rng.random() < 0.7 else None,
-    )
-
-
-def invent_rule(rng: random.Random, index: int, start: date, timed: bool) -> recurrence.Recurrence:
-    """The event form's recurrence fields of series number ``index``."""
-    frequency = SERIES_FREQUENCIES[index % len(SERIES_FREQUENCIES)]
-    ends = SERIES_ENDS[index % len(SERIES_ENDS)]
-    rec = recurrence.Recurrence(frequency=frequency, ends=ends)
-    if frequency == "weekly":
-        others = rng.sample(range(5), rng.choice((1, 2, 2, 3)))
-        rec.weekdays = sorted({start.weekday(), *others})
-        rec.interval = rng.choice((1, 1, 1, 2))
-    elif frequency == "monthly_nth":
-        nth = (start.day - 1) // 7 + 1
-        rec.nth, rec.nth_weekday = (-1 if nth == 5 else nth), start.weekday()
-        rec.interval = rng.choice((1, 1, 2, 3))
-    elif frequency == "daily":
-        rec.interval = rng.choice((2, 3, 4, 7))
-    counts = {"weekly": (4, 60), "daily": (5, 120), "yearly": (2, 10)}.get(frequency, (3, 24))
-    spans = {"weekly": (30, 730), "daily": (14, 365), "yearly": (800, 3650)}
-    if ends == "count":
-        rec.count = rng.randint(*counts)
-    elif ends == "until":
-        rec.until = start + timedelta(days=rng.randint(*spans.get(frequency, (180, 1800))))
-    if recurrence.problems(rec, start):  # e.g. 29 February until before the next leap year
-        rec.ends, rec.until, rec.count = "count", None, counts[0]
-    return rec
-
-
-def invent_exceptions(rng: random.Random, event: SimpleNamespace) -> list[SimpleNamespace]:
-    """Up to three dates of the series' first year cancelled or moved (a day, or 2 hours)."""
-    start_date, start_time, end_date, end_time = event.times
-    dates = recurrence.occurrences(
-        start_date, start_time, end_date, end_time, event.rrule,
-        start_date, start_date + timedelta(days=365), limit=40,
-    )  # fmt: skip
-    originals = sorted(rng.sample([o.original_date for o in dates[1:]], min(3, len(dates) - 1)))
-    rows = []
-    for original in originals:
-        if rng.random() < 0.5:
-            rows.append(SimpleNamespace(original_date=original, is_cancelled=True, times=None))
-            continue
-        span = end_date - start_date
-        if start_time is None or rng.random() < 0.5:  # to the next day
-            day = original + timedelta(days=1)
-            moved = (day, start_time, day + span, end_time)
-        else:  # two hours later on the same day (or the next, late at night)
-            begin = datetime.combine(original, start_time) + timedelta(hours=2)
-            finish = datetime.combine(original + span, end_time) + timedelta(hours=2)
-            moved = (begin.date(), begin.time(), finish.date(), finish.time())
-        rows.append(SimpleNamespace(original_date=original, is_cancelled=False, times=moved))
-    return rows
-
-
-def invent_series(
-    rng: random.Random, event_id: int, index: int, first: date, last: date
-) -> SimpleNamespace:
-    """Series number ``index``, starting between ``first`` and ``last``."""
-    event = invent_event(rng, event_id, first, last)
-    start_date, start_time, end_date, _end_time = event.times
-    if end_date - start_date > timedelta(days=2):  # a series of week-long events is rare
-        event.times = some_times(rng, start_date, start_time is None, 0)
-    rec = invent_rule(rng, index, start_date, timed=start_time is not None)
-    event.rrule = recurrence.to_rrule(rec, start_date, timed=start_time is not None)
-    event.times = services.aligned(event.times, event.rrule)  # as the event form saves it
-    if index % 9 in (1, 3, 8):  # a third of the series, of each end, has exceptions
-        event.exceptions = invent_exceptions(rng, event)
-    return event
-
-
-# --- rows for the bulk inserts --------------------------------------------------------
-
-
-def event_row(event: SimpleNamespace, user_id: int, now: datetime) -> dict:
-    """One ``events`` row with ``is_recurring`` and ``last_date`` as ``save_event`` sets them."""
-    start_date, start_time, end_date, end_time = event.times
-    stored = SimpleNamespace(  # what services.last_date reads of an Event
-        start_date=start_date,
-        start_time=start_time,
-        end_date=end_date,
-        end_time=end_time,
-        rrule=event.rrule,
-        exceptions=[
-            SimpleNamespace(
-                start_date=row.times[0] if row.times else None,
-                end_date=row.times[2] if row.times else None,
-            )
-            for row in event.exceptions
-        ],
-    )
-    return {
-        "id": event.id,
-        "uid": f"bench-{event.id}@kimweb",
-        "title": event.title,
-        "description": None,
-        "start_date": start_date,
-        "start_time": start_time,
-        "end_date": end_date,
-        "end_time": end_time,
-        "rrule": event.rrule,
-        "is_recurring": event.rrule is not None,
-        "last_date": services.last_date(stored),
-        "location": event.location,
-        "location_id": None,
-        "category": event.category,
-        "is_public": event.is_public,
-        "organiser": ORGANISERS[event.id % len(ORGANISERS)],
-        "registration_url": None,
-        "sequence": len(event.exceptions),
-        "created_by_id": user_id,
-        "created_at": now,
-        "updated_at": now,
-    }
-
-
-def exception_row(row_id: int, event_id: int, row: SimpleNamespace) -> dict:
-    start_date, start_time, end_date, end_time = row.times or (None, None, None, None)
-    return {
-        "id": row_id,
-        "event_id": event_id,
-        "original_date": row.original_date,
-        "is_cancelled": row.is_cancelled,
-        "start_date": start_date,
-        "start_time": start_time,
-        "end_date": end_date,
-        "end_time": end_time,
-    }
-
-
-def event_rows(
-    event_count: int, series_count: int, first: date, last: date, user_id: int
-) -> dict[sa.Table, list[dict]]:
-    """All rows of ``event_count`` events, the first ``series_count`` of them series."""
-    rng = random.Random(SEED)  # noqa: S311 - invented data, the same in every run
-    rows: dict[sa.Table, list[dict]] = defaultdict(list)
-    now = datetime.now(UTC)
-    for event_id in range(1, event_count + 1):
-        if event_id <= series_count:
-            event = invent_series(rng, event_id, event_id - 1, first, last)
-        else:
-            event = invent_event(rng, event_id, first, last)
-        rows[Event.__table__].append(event_row(event, user_id, now))
-        for row in event.exceptions:
-            row_id = len(rows[EventException.__table__]) + 1
-            rows[EventException.__table__].append(exception_row(row_id, event_id, row))
-    return rows
-
-
-# (body name, weekday, every n weeks or "monthly"/"quarterly", start, end, visible)
-MEETING_PLAN = (
-    ("Jour fixe Case-Management", 1, 2, clock(9, 30), clock(11), "Kreishaus, Raum 104"),
-    ("Lenkungsgruppe", 3, "monthly", clock(14), clock(16), "Kreishaus, Sitzungssaal"),
-    ("Arbeitskreis „Migration“", 2, "quarterly", clock(10), clock(12), "KI, Raum 104"),
-)
-
-
-def meeting_rows(bodies: dict[str, int]) -> list[dict]:
-    """Meetings of three bodies from 2020 to 2030 (every 25th cancelled)."""
-    rows, now = [], datetime.now(UTC)
-    for name, weekday, every, begins, ends, place in MEETING_PLAN:
-        days = []
-        if isinstance(every, int):
-            day = FIRST_DAY + timedelta(days=(weekday - FIRST_DAY.weekday()) % 7)
-            days = [day + timedelta(weeks=every * n) for n in range(600)]
-        else:
-            step = 1 if every == "monthly" else 3
-            for month in range(0, 132, step):  # the first such weekday of the month
-                first = add_months(FIRST_DAY, month)
-                days.append(first + timedelta(days=(weekday - first.weekday()) % 7))
-        for day in (d for d in days if d <= LAST_DAY):
-            rows.append(
-                {
-                    "id": len(rows) + 1,
-                    "body_id": bodies[name],
-                    "series_id": None,
-                    "series_date": None,
-                    "start_dt": meetings.at(day, begins),
-                    "end_dt": meetings.at(day, ends),
-                    "location": place,
-                    "is_cancelled": len(rows) % 25 == 24,
-                    "cancel_reason": None,
-                    "agenda_state": "published" if day.year < 2027 else "draft",
-                    "minutes_state": "approved" if day.year < 2026 else "draft",
-                    "created_at": now,
-                }
-            )
-    return rows
-
-
-def insert_batches(connection: sa.Connection, table: sa.Table, rows: list[dict]) -> None:
-    for start in range(0, len(rows), BATCH):
-        connection.execute(table.insert(), rows[start : start + BATCH])
+# --- data: kimweb.scale.calendar and kimweb.scale.meetings make it ---------------------
 
 
 def fill(event_count: int, series_count: int, first: date, last: date, user_id: int) -> int:
     """Fill the calendar; returns the rows written."""
-    rows = event_rows(event_count, series_count, first, last, user_id)
-    with db.engine.begin() as connection:
-        for table in (Event.__table__, EventException.__table__):
-            insert_batches(connection, table, rows[table])
-    return sum(len(table_rows) for table_rows in rows.values())
+    rng = random.Random(SEED)  # noqa: S311 - invented data, the same in every run
+    return sum(seed_calendar(event_count, series_count, user_id, rng, first, last).values())
 
 
 def add_meetings(user_id: int) -> int:
-    """The bodies (made by the migration), the user in the steering group, the meetings."""
-    bodies = {body.name: body.id for body in meetings.ensure_bodies()}
-    db.session.add(Membership(body_id=bodies["Lenkungsgruppe"], user_id=user_id))
-    db.session.commit()
-    rows = meeting_rows(bodies)
-    with db.engine.begin() as connection:
-        insert_batches(connection, Meeting.__table__, rows)
-    return len(rows)
+    """Meetings of the six built-in bodies every four weeks from 2020 to 2030 (no agenda
+    items), organised by someone else: the user is a member of three bodies (the Jour fixe
+    among them, open to all staff anyway), the other three stay hidden from the user."""
+    organiser = auth.create_user("organiser", "organiser@example.org", "Organiser", PASSWORD)
+    users = [organiser, db.session.get(User, user_id)]
+    per_body = (LAST_DAY - FIRST_DAY).days // 28 + 1
+    rng = random.Random(SEED)  # noqa: S311 - invented data, the same in every run
+    bodies = len(meetings.BUILTIN_BODIES)
+    written = seed_meetings(bodies * per_body, 0, users, rng, last_day=LAST_DAY, weeks_apart=4)
+    return written["meetings"]
 
 
 def after_fill() -> None:
-    """Sequences past the explicit ids (PostgreSQL), then fresh planner statistics."""
-    if db.engine.dialect.name == "postgresql":
-        with db.engine.begin() as connection:
-            for table in ("events", "event_exceptions", "meetings"):
-                connection.execute(
-                    sa.text(
-                        f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608
-                        f"(SELECT coalesce(max(id), 1) FROM {table}))"
-                    )
-                )
-        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            connection.execute(sa.text("VACUUM ANALYZE"))
-    else:
-        with db.engine.begin() as connection:
-            connection.execute(sa.text("ANALYZE"))
+    """Fresh planner statistics (the fill has set the sequences past its ids)."""
+    bulk.analyze()
 
 
 def empty_calendar() -> None:

@@ -3,9 +3,10 @@
 What it does:
 
 1. Fills a separate SQLite database (in a temp dir) by the migrations, the directory demo
-   and 50 invented places with 300 weekly times (about 100 offers, a few cancelled or
-   changed dates in the coming week), through the app's own
-   ``kimweb.consultations.services.save_location`` / ``save_offer`` / ``save_exception``.
+   and 50 invented places with 300 weekly times (about 100 offers, 15 cancelled or changed
+   dates in the next two weeks) by ``kimweb.scale.consultations.seed_consultations``,
+   through the app's own ``kimweb.consultations.services.save_location`` / ``save_offer`` /
+   ``save_exception``.
 2. Starts gunicorn with 2 workers on 127.0.0.1 (a free port) with ``KIMWEB_ENV=production``
    on that database, and loads with 20 concurrent connections, in alternating runs of the
    same length: the public page ``/consultations/`` (``Accept-Encoding: gzip``, as browsers
@@ -48,10 +49,8 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from datetime import time as clock
+from datetime import date, datetime
 from pathlib import Path
-from types import SimpleNamespace
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -60,7 +59,6 @@ CONNECTIONS = 20
 WORKERS = 2
 PLACES = 50
 SLOTS = 300
-SLOTS_PER_OFFER = 3
 TARGET_RATIO = 0.60
 TARGET_P99_MS = 50.0
 TARGET_FIRST_LOAD = 300_000  # bytes (300 KB)
@@ -83,108 +81,7 @@ class Scale:
 FULL = Scale(seconds=15.0, rounds=2)
 QUICK = Scale(seconds=5.0, rounds=1)
 
-# --- invented data ------------------------------------------------------------------
-
-MUNICIPALITY_WEIGHTS = {"Düren": 10, "Jülich": 5}  # the others 1 each
-STREETS = (
-    "Bismarckstraße", "Kölnstraße", "Schenkelstraße", "Hauptstraße", "Kirchstraße",
-    "Marktplatz", "Bahnhofstraße", "Römerstraße", "Rathausstraße", "Große Rurstraße",
-)  # fmt: skip
-KINDS_OF_PLACE = (
-    "Rathaus", "Bürgerbüro", "Beratungszentrum", "Familienzentrum", "Gemeindehaus",
-    "Begegnungsstätte", "Stadtteilbüro", "Integrationspunkt",
-)  # fmt: skip
-OFFER_TITLES = (
-    "Offene Sprechstunde Migrationsberatung", "Willkommensberatung", "Sprechstunde Beruf",
-    "Beratung Aufenthaltsrecht", "Telefonsprechstunde", "Frauencafé mit Beratung",
-    "Sprechstunde Anerkennung", "Jugendmigrationsdienst", "Sozialberatung",
-    "Beratung für Geflüchtete", "Sprechstunde Wohnen", "Elternberatung",
-)  # fmt: skip
-REASONS = ("Urlaub", "Fortbildung des Teams", "Krankheit", "Teamsitzung", "Betriebsausflug")
-
-
-def invent_timetable(today: date) -> dict[str, int]:
-    """50 places, about 100 offers with 300 weekly times, a few exceptions; needs an app
-    context on a database with the directory demo. Returns the numbers written."""
-    import sqlalchemy as sa
-
-    from kimweb.consultations import services
-    from kimweb.consultations.holidays import holiday_key
-    from kimweb.directory.models import FocusArea, Organisation
-    from kimweb.directory.vocabulary import LANGUAGE_CODES, MUNICIPALITIES
-    from kimweb.extensions import db
-
-    rng = random.Random(SEED)  # noqa: S311 - invented data, the same in every run
-    organisations = list(db.session.scalars(sa.select(Organisation.id)))
-    topics = list(db.session.scalars(sa.select(FocusArea.id)))
-    weights = [MUNICIPALITY_WEIGHTS.get(town, 1) for town in MUNICIPALITIES]
-    places = []
-    for n in range(PLACES):
-        town = rng.choices(MUNICIPALITIES, weights)[0]
-        data = {
-            "name": f"{rng.choice(KINDS_OF_PLACE)} {town} {n + 1}",
-            "street": f"{rng.choice(STREETS)} {rng.randint(1, 120)}",
-            "postal_code": "52351",
-            "town": town,
-            "municipality": town,
-            "room": f"Erdgeschoss, Raum {rng.randint(1, 40)}",
-            "is_step_free": rng.random() < 0.7,
-            "accessibility_notes": "Klingel am Eingang" if rng.random() < 0.3 else None,
-            "transit_hint": f"Bus {rng.randint(200, 299)}, Haltestelle {town} Mitte",
-        }
-        places.append(services.save_location(None, data))
-    offers, slots, exceptions = [], 0, 0
-    while slots < SLOTS:
-        place = places[len(offers) % PLACES]
-        kind = rng.choices(("walk_in", "appointment", "phone"), (6, 3, 1))[0]
-        data = {
-            "organisation_id": rng.choice(organisations),
-            "title": f"{rng.choice(OFFER_TITLES)} {place.name}",
-            "kind": kind,
-            "topic_ids": rng.sample(topics, rng.randint(1, 3)),
-            "languages": ["de", *rng.sample(LANGUAGE_CODES[1:12], rng.randint(1, 4))],
-            "target_groups": "Zugewanderte im Kreis Düren",
-            "phone": f"02421 555-{rng.randint(100, 999)}",
-            "email": f"beratung{len(offers)}@example.org",
-            "notes": "Bitte bringen Sie Ihre Unterlagen mit." if rng.random() < 0.5 else None,
-        }
-        times = []
-        # Different weekdays: the times of one offer never overlap.
-        for weekday in sorted(rng.sample(range(6), min(SLOTS_PER_OFFER, SLOTS - slots))):
-            start = rng.choice((8, 9, 9, 10, 13, 14, 15))
-            length = rng.choice((1, 2, 2, 3, 4))
-            weeks = rng.choice(((), (), (), (), (), (1, 3), (2, 4)))
-            times.append(
-                {
-                    "location_id": place.id,
-                    "weekday": weekday,
-                    "start_time": clock(start, rng.choice((0, 30))),
-                    "end_time": clock(min(start + length, 18), 0),
-                    "valid_from": today - timedelta(days=14) if rng.random() < 0.1 else None,
-                    "valid_until": today + timedelta(days=60) if rng.random() < 0.1 else None,
-                    "weeks": list(weeks),
-                }
-            )
-        problems = services.slot_problems([SimpleNamespace(**t) for t in times])
-        if problems:
-            raise RuntimeError(f"invented times do not pass the app's checks: {problems}")
-        offers.append(services.save_offer(None, data, times))
-        slots += len(times)
-    for offer in rng.sample(offers, 15):
-        slot = offer.slots[0]
-        due = [
-            day
-            for day in services.slot_dates(
-                slot, today + timedelta(days=1), today + timedelta(days=6)
-            )
-            if not holiday_key(day)
-        ]
-        if due:
-            cancelled = rng.random() < 0.7
-            start, end = (None, None) if cancelled else (slot.start_time, clock(18, 0))
-            services.save_exception(slot, due[0], cancelled, rng.choice(REASONS), start, end)
-            exceptions += 1
-    return {"places": len(places), "offers": len(offers), "slots": slots, "exceptions": exceptions}
+# --- data: kimweb.scale.consultations makes it ------------------------------------------
 
 
 def fill_database(url: str) -> dict[str, int]:
@@ -195,16 +92,23 @@ def fill_database(url: str) -> dict[str, int]:
     from kimweb.config import TestConfig
     from kimweb.directory.demo import seed_directory
     from kimweb.extensions import db
+    from kimweb.scale.consultations import seed_consultations
 
     app = create_app(TestConfig(url))
     with app.app_context():
         upgrade()
         user = auth.create_user("bench", "bench@example.org", "Bench", secrets.token_hex(16))
         seed_directory(user)
-        counts = invent_timetable(date.today())
+        rng = random.Random(SEED)  # noqa: S311 - invented data, the same in every run
+        counts = seed_consultations(PLACES, SLOTS, rng, date.today())
         db.session.remove()
         db.engine.dispose()
-    return counts
+    return {
+        "places": counts["consultation_locations"],
+        "offers": counts["consultation_offers"],
+        "slots": counts["consultation_slots"],
+        "exceptions": counts["consultation_exceptions"],
+    }
 
 
 # --- gunicorn -------------------------------------------------------------------------

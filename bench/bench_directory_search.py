@@ -3,9 +3,10 @@
 What it measures, per database (SQLite in a temp dir, then PostgreSQL ``kimweb_bench``):
 
 1. The schema is built by the migrations and filled with 20,000 organisations and
-   100,000 contact persons (invented, varied German data) by bulk inserts; the search
-   index rows are computed by the app's own ``services.organisation_text`` and
-   ``services.contact_text``. The time the fill took is printed.
+   100,000 contact persons (invented, varied German data) by bulk inserts
+   (``kimweb.scale.directory.seed_directory``); the search index rows are computed by the
+   app's own ``services.organisation_text`` and ``services.contact_text``. The time the
+   fill took is printed.
 2. With the Flask test client in-process (no network: "server time"), a signed-in user
    requests the results fragment (``HX-Request: true``) of ~20 realistic searches, and,
    alternating in the same loop, ``/health``. So noise hits both alike, and the ratio
@@ -36,9 +37,8 @@ import time
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import datetime
 from pathlib import Path
-from types import SimpleNamespace
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -52,20 +52,12 @@ from flask_migrate import upgrade  # noqa: E402
 from kimweb import create_app  # noqa: E402
 from kimweb.auth import services as auth  # noqa: E402
 from kimweb.config import TestConfig  # noqa: E402
-from kimweb.directory import services  # noqa: E402
-from kimweb.directory.models import (  # noqa: E402
-    Contact,
-    ContactLanguage,
-    FocusArea,
-    Organisation,
-    OrganisationLanguage,
-    OrganisationMunicipality,
-    SearchEntry,
-    organisation_focus,
-)
-from kimweb.directory.search import fold  # noqa: E402
-from kimweb.directory.vocabulary import LANGUAGE_CODES, MUNICIPALITIES  # noqa: E402
+from kimweb.directory.models import FocusArea  # noqa: E402
 from kimweb.extensions import db  # noqa: E402
+from kimweb.scale import bulk  # noqa: E402
+from kimweb.scale.directory import CONTACTS_PER_ORGANISATION as CONTACTS_PER_ORG  # noqa: E402
+from kimweb.scale.directory import TABLES as DIRECTORY_TABLES  # noqa: E402
+from kimweb.scale.directory import seed_directory  # noqa: E402
 
 POSTGRES_ADMIN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres connect_timeout=3"
 POSTGRES_DB = "kimweb_bench"
@@ -73,9 +65,6 @@ POSTGRES_URL = f"postgresql+psycopg://postgres@127.0.0.1:5432/{POSTGRES_DB}"
 
 TARGET_P95_MS = 30.0
 TIME_LIMIT_S = 60.0  # for the timed requests of one database, whatever happens
-BATCH = 5_000  # rows per INSERT executemany
-ORGS_PER_CHUNK = 1_000  # organisations generated (and inserted) at a time
-CONTACTS_PER_ORG = 5
 SMALL_ORGS = 20  # the small state: 20 organisations, 100 contact persons
 USERNAME, PASSWORD = "bench", "correct horse battery"
 SEED = 20261121
@@ -116,280 +105,23 @@ QUERIES: tuple[tuple[str, dict[str, str]], ...] = (
     ("needs check + Düren", {"needs_check": "y", "municipality": "Düren"}),
 )
 
-# --- invented data ------------------------------------------------------------------
-
-FIRST_NAMES = (
-    "Anna", "Andreas", "Ahmad", "Aylin", "Birgit", "Bernd", "Claudia", "Christian", "Daniela",
-    "Dirk", "Elena", "Emre", "Fatma", "Frank", "Gabriele", "Hans", "Hatice", "Ines", "Jan",
-    "Jörg", "Julia", "Karin", "Klaus", "Lena", "Lukas", "Maria", "Markus", "Mehmet", "Monika",
-    "Nadia", "Natalia", "Olga", "Oksana", "Peter", "Petra", "Rania", "Sabine", "Stefan",
-    "Şükrü", "Tanja", "Thomas", "Ursula", "Uwe", "Vesna", "Walter", "Yasemin", "Yusuf",
-    "Zeynep", "Jürgen", "Björn", "Sören", "Dragan", "Mariam", "Omar", "Halyna", "Ioana",
-)  # fmt: skip
-LAST_NAMES = (
-    "Müller", "Schmidt", "Schneider", "Fischer", "Weber", "Meyer", "Wagner", "Becker", "Schulz",
-    "Hoffmann", "Schäfer", "Koch", "Bauer", "Richter", "Klein", "Wolf", "Schröder", "Neumann",
-    "Schwarz", "Zimmermann", "Braun", "Krüger", "Hartmann", "Lange", "Schmitz", "Krause",
-    "Lehmann", "Köhler", "König", "Fuchs", "Peters", "Möller", "Weiß", "Jansen", "Esser",
-    "Dahmen", "Lennartz", "Kreutzer", "Offermann", "Yılmaz", "Kaya", "Demir", "Şahin", "Çelik",
-    "Öztürk", "Haddad", "Nasser", "Kovalenko", "Shevchenko", "Popescu", "Nowak", "Kowalski",
-    "Ivanova", "Petrović", "Hosseini", "Rahimi",
-)  # fmt: skip
-CARRIERS = (
-    ("Caritasverband", "provider"), ("Diakonie", "provider"), ("AWO", "provider"),
-    ("DRK-Kreisverband", "provider"), ("Der Paritätische", "provider"),
-    ("Sozialdienst katholischer Frauen", "provider"), ("Stadtverwaltung", "municipality"),
-    ("Gemeindeverwaltung", "municipality"), ("Jobcenter", "office"),
-    ("Ausländerbehörde", "office"), ("Volkshochschule", "office"),
-    ("Familienzentrum", "counselling"), ("Verbraucherzentrale", "counselling"),
-    ("Frauenberatungsstelle", "counselling"),
-    ("Deutsch-Türkischer Kulturverein", "migrant_organisation"),
-    ("Ukrainischer Verein", "migrant_organisation"),
-    ("Arabischer Elternverein", "migrant_organisation"),
-    ("Flüchtlingshilfe", "other"), ("Bürgerstiftung", "other"), ("Sportverein", "other"),
-)  # fmt: skip
-SERVICES = (
-    ("Migrationsberatung für Erwachsene", "MBE"), ("Jugendmigrationsdienst", "JMD"),
-    ("Beratung für Geflüchtete", None), ("Integrationsagentur", "IA"),
-    ("Psychosoziales Zentrum", "PSZ"), ("Sprachcafé", None),
-    ("Servicestelle Antidiskriminierung", "SSA"), ("Schuldnerberatung", None),
-    ("Beratungsstelle für Migrantinnen", None), ("Sozialberatung", None),
-    ("Integrationskurse", None), ("Anerkennungsberatung", None), ("Ehrenamtskoordination", None),
-    ("Familienbildung", None), ("Rückkehrberatung", None), ("Wohnraumvermittlung", None),
-)  # fmt: skip
-DISTRICTS = (
-    "Birkesdorf", "Gürzenich", "Mariaweiler", "Rölsdorf", "Koslar", "Barmen", "Welldorf",
-    "Lendersdorf", "Obermaubach", "Gey", "Vossenack", "Schmidt", "Hambach", "Kirchberg",
-)  # fmt: skip
-POSTAL_CODES = {
-    "Aldenhoven": "52457", "Düren": "52351", "Heimbach": "52396", "Hürtgenwald": "52393",
-    "Inden": "52459", "Jülich": "52428", "Kreuzau": "52372", "Langerwehe": "52379",
-    "Linnich": "52441", "Merzenich": "52399", "Niederzier": "52382", "Nideggen": "52385",
-    "Nörvenich": "52388", "Titz": "52445", "Vettweiß": "52391",
-}  # fmt: skip
-AREA_CODES = {
-    "Aldenhoven": "02464", "Düren": "02421", "Heimbach": "02446", "Hürtgenwald": "02429",
-    "Inden": "02465", "Jülich": "02461", "Kreuzau": "02422", "Langerwehe": "02423",
-    "Linnich": "02462", "Merzenich": "02421", "Niederzier": "02428", "Nideggen": "02427",
-    "Nörvenich": "02426", "Titz": "02463", "Vettweiß": "02424",
-}  # fmt: skip
-# Düren is the county town: most partners sit there.
-TOWN_WEIGHTS = [6 if town == "Düren" else 2 if town == "Jülich" else 1 for town in MUNICIPALITIES]
-STREETS = (
-    "Bismarckstraße", "Kölner Landstraße", "Schenkelstraße", "Hauptstraße", "Kirchstraße",
-    "Marktplatz", "Bahnhofstraße", "Römerstraße", "Am Ellernbusch", "Große Rurstraße",
-    "Zehnthofstraße", "Josef-Schregel-Straße",
-)  # fmt: skip
-FUNCTIONS = (
-    "Beraterin Migrationsberatung", "Berater für Geflüchtete", "Sozialarbeiterin",
-    "Sozialpädagoge", "Leitung", "Stellvertretende Leitung", "Verwaltung", "Sekretariat",
-    "Case-Management KIM", "Sprachmittlerin", "Psychotherapeutin", "Kursleitung Deutsch",
-    "Ehrenamtskoordination", "Sachbearbeitung Aufenthalt", "Arbeitsvermittlung",
-    "Beratung und Begleitung", "Teamassistenz",
-)  # fmt: skip
-OFFICE_HOURS = ("Mo–Do 8–16 Uhr, Fr 8–13 Uhr", "Di 9–12 Uhr", "nach Vereinbarung", "Mi 14–17 Uhr")
-OTHER_LANGUAGES = LANGUAGE_CODES[1:]
-LANGUAGE_WEIGHTS = [12 if i < 8 else 2 for i in range(len(OTHER_LANGUAGES))]
-
-
-def slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
-
-
-def some_languages(rng: random.Random, most: int) -> list[str]:
-    extra = rng.choices(OTHER_LANGUAGES, LANGUAGE_WEIGHTS, k=rng.randint(0, most))
-    return list(dict.fromkeys(["de", *extra]))
-
-
-def some_date(rng: random.Random, today: date) -> date:
-    return today - timedelta(days=rng.randint(0, 700))
-
-
-def invent_organisation(rng: random.Random, org_id: int, areas: list[FocusArea]) -> SimpleNamespace:
-    carrier, kind = rng.choice(CARRIERS)
-    service, short = rng.choice(SERVICES)
-    town = rng.choices(MUNICIPALITIES, TOWN_WEIGHTS)[0]
-    place = rng.choice(DISTRICTS) if rng.random() < 0.2 else town
-    served = [town, *rng.sample(MUNICIPALITIES, rng.choice((0, 0, 1, 2, 3)))]
-    if rng.random() < 0.05:
-        served = list(MUNICIPALITIES)
-    domain = f"{slug(carrier)}-{slug(town)}.example"
-    return SimpleNamespace(
-        id=org_id,
-        name=f"{carrier} {place} – {service}",
-        short_name=short if short and rng.random() < 0.5 else None,
-        kind=kind,
-        street=f"{rng.choice(STREETS)} {rng.randint(1, 120)}",
-        postal_code=POSTAL_CODES[town],
-        town=town,
-        phone=f"{AREA_CODES[town]} 555-{rng.randint(100, 9999)}",
-        email=f"info@{domain}",
-        website=f"https://www.{domain}",
-        notes="Termine bitte telefonisch vereinbaren." if rng.random() < 0.3 else None,
-        municipalities=list(dict.fromkeys(served)),
-        focus_areas=sorted(rng.sample(areas, rng.randint(1, 3)), key=lambda a: a.id),
-        languages=some_languages(rng, 3),
-        verified_on=some_date(rng, date.today()),
-        is_archived=rng.random() < 0.02,
-        domain=domain,
-    )
-
-
-def invent_contact(rng: random.Random, contact_id: int, org: SimpleNamespace) -> SimpleNamespace:
-    first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
-    return SimpleNamespace(
-        id=contact_id,
-        organisation_id=org.id,
-        name=f"{first} {last}",
-        function=rng.choice(FUNCTIONS),
-        room=f"Raum {rng.randint(1, 320)}" if rng.random() < 0.5 else None,
-        phone=f"{org.phone[:-4]}{rng.randint(1000, 9999)}",
-        mobile=f"0151 555-{rng.randint(1000, 9999)}" if rng.random() < 0.2 else None,
-        email=f"{slug(first)}.{slug(last)}@{org.domain}",
-        office_hours=rng.choice(OFFICE_HOURS) if rng.random() < 0.4 else None,
-        is_publishable=rng.random() < 0.5,
-        languages=some_languages(rng, 2),
-        verified_on=some_date(rng, date.today()),
-        is_archived=rng.random() < 0.03,
-    )
-
-
-# --- rows for the bulk inserts --------------------------------------------------------
-
-
-def organisation_row(org: SimpleNamespace, now: datetime) -> dict:
-    columns = ("id", "name", "short_name", "kind", "street", "postal_code", "town", "phone")
-    return {
-        **{name: getattr(org, name) for name in columns},
-        **{"email": org.email, "website": org.website, "notes": org.notes},
-        "verified_on": org.verified_on,
-        "archived_at": now if org.is_archived else None,
-        "created_at": now,
-        "updated_at": now,
-    }
-
-
-def contact_row(contact: SimpleNamespace, now: datetime) -> dict:
-    columns = ("id", "organisation_id", "name", "function", "room", "phone", "mobile")
-    return {
-        **{name: getattr(contact, name) for name in columns},
-        "email": contact.email,
-        "office_hours": contact.office_hours,
-        "is_publishable": contact.is_publishable,
-        "verified_on": contact.verified_on,
-        "archived_at": now if contact.is_archived else None,
-        "created_at": now,
-        "updated_at": now,
-    }
-
-
-def search_row(row_id: int, org: SimpleNamespace, contact, body: str) -> dict:
-    """One ``directory_search`` row, as ``services._upsert`` writes it."""
-    target = contact or org
-    return {
-        "id": row_id,
-        "organisation_id": org.id,
-        "contact_id": contact.id if contact else None,
-        "sort_key": fold(target.name)[:200],
-        "body": body,
-        "is_archived": org.is_archived or (contact is not None and contact.is_archived),
-        "verified_on": target.verified_on,
-    }
-
-
-def chunk_rows(
-    rng: random.Random, first_org: int, count: int, areas: list[FocusArea]
-) -> dict[sa.Table, list[dict]]:
-    """All rows of ``count`` organisations (ids from ``first_org``) and their contacts."""
-    rows: dict[sa.Table, list[dict]] = defaultdict(list)
-    now = datetime.now(UTC)
-    for org_id in range(first_org, first_org + count):
-        org = invent_organisation(rng, org_id, areas)
-        org_text = services.organisation_text(org)
-        rows[Organisation.__table__].append(organisation_row(org, now))
-        for name in org.municipalities:
-            rows[OrganisationMunicipality.__table__].append(
-                {"organisation_id": org_id, "municipality": name}
-            )
-        for area in org.focus_areas:
-            rows[organisation_focus].append({"organisation_id": org_id, "focus_area_id": area.id})
-        for code in org.languages:
-            rows[OrganisationLanguage.__table__].append(
-                {"organisation_id": org_id, "language": code}
-            )
-        # Search row ids: organisation i gets 6i-5, its contacts the five after it.
-        search_id = (org_id - 1) * (CONTACTS_PER_ORG + 1) + 1
-        rows[SearchEntry.__table__].append(search_row(search_id, org, None, org_text))
-        for n in range(CONTACTS_PER_ORG):
-            contact = invent_contact(rng, (org_id - 1) * CONTACTS_PER_ORG + n + 1, org)
-            rows[Contact.__table__].append(contact_row(contact, now))
-            for code in contact.languages:
-                rows[ContactLanguage.__table__].append({"contact_id": contact.id, "language": code})
-            body = services.contact_text(contact, org_text)
-            rows[SearchEntry.__table__].append(search_row(search_id + n + 1, org, contact, body))
-    return rows
-
-
-INSERT_ORDER = (
-    Organisation.__table__,
-    OrganisationMunicipality.__table__,
-    organisation_focus,
-    OrganisationLanguage.__table__,
-    Contact.__table__,
-    ContactLanguage.__table__,
-    SearchEntry.__table__,
-)
-
-
-def insert_batches(connection: sa.Connection, table: sa.Table, rows: list[dict]) -> None:
-    for start in range(0, len(rows), BATCH):
-        connection.execute(table.insert(), rows[start : start + BATCH])
-
-
-def focus_areas_for_text() -> list[FocusArea]:
-    """The focus areas as transient objects: ``label`` works, nothing joins the session."""
-    rows = db.session.execute(sa.select(FocusArea.id, FocusArea.key, FocusArea.custom_label))
-    areas = [FocusArea(id=r.id, key=r.key, custom_label=r.custom_label) for r in rows]
-    db.session.rollback()
-    return areas
+# --- data: kimweb.scale.directory makes it ----------------------------------------------
 
 
 def fill(org_count: int) -> int:
     """Fill the directory with ``org_count`` organisations (5 contacts each); rows written."""
     rng = random.Random(SEED)  # noqa: S311 - invented data, the same in every run
-    areas = focus_areas_for_text()
-    written = 0
-    with db.engine.begin() as connection:
-        for first in range(1, org_count + 1, ORGS_PER_CHUNK):
-            rows = chunk_rows(rng, first, min(ORGS_PER_CHUNK, org_count - first + 1), areas)
-            for table in INSERT_ORDER:
-                insert_batches(connection, table, rows[table])
-                written += len(rows[table])
-    return written
+    return sum(seed_directory(org_count, rng).values())
 
 
 def after_fill() -> None:
-    """Sequences past the explicit ids (PostgreSQL), then fresh planner statistics."""
-    if db.engine.dialect.name == "postgresql":
-        with db.engine.begin() as connection:
-            for table in ("organisations", "contacts", "directory_search"):
-                connection.execute(
-                    sa.text(
-                        f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608
-                        f"(SELECT max(id) FROM {table}))"
-                    )
-                )
-        # VACUUM also merges the GIN pending list, as autovacuum would by now in production.
-        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            connection.execute(sa.text("VACUUM ANALYZE"))
-    else:
-        with db.engine.begin() as connection:
-            connection.execute(sa.text("ANALYZE"))
+    """Fresh planner statistics (the fill has set the sequences past its ids)."""
+    bulk.analyze()
 
 
 def empty_directory() -> None:
     with db.engine.begin() as connection:
-        for table in reversed(INSERT_ORDER):
+        for table in reversed(DIRECTORY_TABLES):
             connection.execute(table.delete())
 
 

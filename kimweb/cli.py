@@ -1,7 +1,8 @@
-"""``flask kim``: create users, load demo data, back up and restore."""
+"""``flask kim``: create users, load demo or scale data, back up and restore."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import click
@@ -9,9 +10,11 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from kimweb import backup as backups
-from kimweb import demo
+from kimweb import demo, scale
 from kimweb.auth import services as auth
 from kimweb.auth.models import ROLES
+from kimweb.extensions import db
+from kimweb.scale.directory import CONTACTS_PER_ORGANISATION
 
 kim = AppGroup("kim", help="kimweb administration.")
 
@@ -46,6 +49,46 @@ def seed_demo(if_empty: bool) -> None:
     logins = demo.seed_demo()
     click.echo(
         "Demo data added. Logins (password '{}'): {}".format(demo.DEMO_PASSWORD, ", ".join(logins))
+    )
+
+
+@kim.command("seed-scale")
+@click.option(
+    "--factor",
+    type=click.FloatRange(0, 10, min_open=True),
+    default=1.0,
+    show_default=True,
+    help="Times the full size (0.01 for a quick look).",
+)
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def seed_scale(factor: float, yes: bool) -> None:
+    """Fill an empty, separate database with scale data for benchmarks: 100,000 contact
+    persons, 5,000 meetings with 50,000 agenda items, 50,000 events, 300 consultation
+    times (at factor 1), and the demo logins. Refuses a non-empty database."""
+    click.echo(f"Database: {db.engine.url.render_as_string(hide_password=True)}")
+    if not scale.database_is_empty():
+        raise click.ClickException(
+            "The database is not empty. Scale data is only added to an empty database: "
+            "point KIMWEB_DATABASE_URL to a new one and run 'flask db upgrade' first."
+        )
+    planned = scale.sizes(factor)
+    contacts = planned["organisations"] * CONTACTS_PER_ORGANISATION
+    click.echo(
+        f"Scale data at factor {factor:g}: {contacts:,} contact persons, "
+        f"{planned['meetings']:,} meetings, {planned['events']:,} events, "
+        f"{planned['slots']:,} consultation times."
+    )
+    if not yes:
+        click.confirm("Fill this database?", abort=True)
+    started = time.perf_counter()
+    counts = scale.seed_scale(factor)
+    click.echo(f"Scale data added in {time.perf_counter() - started:.0f} s (rows per table):")
+    for table, rows in counts.items():
+        click.echo(f"  {table:<32} {rows:>9,}")
+    click.echo(
+        "Logins (password '{}'): {}".format(
+            demo.DEMO_PASSWORD, ", ".join(name for name, _display, _role in demo.DEMO_USERS)
+        )
     )
 
 
