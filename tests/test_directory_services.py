@@ -239,3 +239,22 @@ def test_capped_pagination(directory, app_ctx):
     assert last.page == 3 and [e.sort_key for e in last.items] == ["zweigstelle 6"]
     none = CappedPagination(services.search_query(services.DirectoryQuery(q="xyzzy")), 1, 3)
     assert none.total == 0 and none.items == [] and none.pages == 0
+
+
+def test_entries_to_check_are_counted_only_up_to_the_cap(app_ctx, monkeypatch):
+    """The start page counts as the search does: never a hundred thousand rows."""
+    old = date.today() - timedelta(days=400)
+    for n in range(4):
+        org = services.save_organisation(None, {"name": f"Träger {n}"}, None)
+        org.verified_on = old
+        db.session.execute(
+            sa.update(services.SearchEntry)
+            .where(services.SearchEntry.organisation_id == org.id)
+            .values(verified_on=old)
+        )
+    db.session.commit()
+    assert services.needs_checking_summary()[0] == 4
+    monkeypatch.setattr(services, "COUNT_CAP", 2)
+    total, first = services.needs_checking_summary(limit=1)
+    assert total == 3  # cap + 1: "more than 2"
+    assert [hit.organisation.name for hit in first] == ["Träger 0"]

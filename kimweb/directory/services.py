@@ -606,7 +606,10 @@ def take_upload_once(token: str, user: User) -> bytes | None:
 
 
 def needs_checking_summary(limit: int = 5) -> tuple[int, list[Hit]]:
-    """How many active entries need checking, and the ``limit`` first of them by name."""
+    """How many active entries need checking (counted up to ``COUNT_CAP`` + 1, as the
+    search counts: the start page must not count a hundred thousand), and the ``limit``
+    first of them by name."""
     query = search_query(DirectoryQuery(needs_check=True))
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
+    counted = query.order_by(None).limit(COUNT_CAP + 1).subquery()
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(counted)) or 0
     return total, load_hits(list(db.session.scalars(query.limit(limit))))

@@ -16,6 +16,7 @@ from kimweb.meetings.models import Meeting, Membership, Need, Outcome
 from kimweb.pages.models import AccessibilityFeedback
 
 START_LIMIT = 5  # rows per section of the start page
+START_WEEK_LIMIT = 12  # this week's dates listed; the rest in the calendar's week view
 SHARED_MINUTES = ("circulated", "approved", "locked")
 
 

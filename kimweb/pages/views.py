@@ -33,6 +33,8 @@ def index() -> Response:
         start=services.start_page(current_user, now),
         minutes_state_names=MINUTES_STATE_NAMES,
         to_check=to_check,
+        check_cap=directory.COUNT_CAP,
+        week_limit=services.START_WEEK_LIMIT,
         first_to_check=first_to_check,
         exceptions=[e for e in timetable.upcoming_exceptions(today) if (e.date - today).days < 14],
     )
