@@ -1426,3 +1426,40 @@ def test_query_ids_out_of_range_are_ignored(app, client, world):
     assert client.get("/meetings/?body=99999999999").status_code == 200
     assert client.get("/meetings/needs/new?item=99999999999").status_code == 200
     assert client.get("/meetings/needs?body=99999999999").status_code == 200
+
+
+def _statements(client, app, url: str) -> int:
+    """SQL statements of one GET of ``url``."""
+    found: list[str] = []
+    with app.app_context():
+        engine = db.engine
+
+    def count(*args) -> None:
+        found.append(args[2])
+
+    sa.event.listen(engine, "before_cursor_execute", count)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", count)
+    return len(found)
+
+
+def test_agenda_and_minutes_read_no_row_per_item(app, client, world):
+    """As many statements for a meeting of ten items with guests, outcomes and needs as for
+    one of two items: nothing is read item by item."""
+    sign_in(client, world, "ottilie")
+    urls = (f"/meetings/{world.meeting}", f"/meetings/{world.meeting}/minutes")
+    before = [_statements(client, app, url) for url in urls]
+    with app.app_context():
+        meeting = db.session.get(Meeting, world.meeting)
+        ottilie = person(world, "ottilie")
+        contact = db.session.get(Contact, add_contact(app, world))
+        for n in range(8):
+            item = services.add_item(meeting, ottilie, {"title": f"Thema {n}"})
+            services.invite_contact(meeting, contact, item)
+            services.add_outcome(item, {"kind": "information", "text": f"Stand {n}"}, ottilie)
+            need = {"title": f"Lücke {n}", "description": "Beratung fehlt"}
+            services.raise_need(need, meeting.body, ottilie, item)
+    after = [_statements(client, app, url) for url in urls]
+    assert after == before

@@ -187,14 +187,16 @@ class AgendaItem(db.Model):
     body: so.Mapped[Body] = so.relationship()
     proposed_by: so.Mapped[User | None] = so.relationship(foreign_keys=[proposed_by_id])
     notes_updated_by: so.Mapped[User | None] = so.relationship(foreign_keys=[notes_updated_by_id])
+    # Loaded for all items of a meeting at once (one query each, not one per item).
     outcomes: so.Mapped[list[Outcome]] = so.relationship(
         back_populates="item",
         cascade="all, delete-orphan",
         passive_deletes=True,
         order_by="Outcome.id",
+        lazy="selectin",
     )
     guests: so.Mapped[list[Guest]] = so.relationship(
-        back_populates="item", passive_deletes=True, order_by="Guest.id"
+        back_populates="item", passive_deletes=True, order_by="Guest.id", lazy="selectin"
     )
 
     __table_args__ = (_check("kind", ITEM_KINDS),)

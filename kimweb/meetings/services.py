@@ -892,14 +892,19 @@ def can_see_need(need: Need, user: User) -> bool:
     return can_see(need.body, user)
 
 
-def needs_of_item(item: AgendaItem) -> list[Need]:
-    return list(
-        db.session.scalars(
-            sa.select(Need)
-            .where(sa.or_(Need.item_id == item.id, Need.steering_item_id == item.id))
-            .order_by(Need.id)
-        )
+def needs_by_item(meeting: Meeting) -> dict[int, list[Need]]:
+    """The needs raised from, or decided in, each item of ``meeting``: one query."""
+    items = sa.select(AgendaItem.id).where(AgendaItem.meeting_id == meeting.id)
+    found: dict[int, list[Need]] = {}
+    rows = db.session.scalars(
+        sa.select(Need)
+        .where(sa.or_(Need.item_id.in_(items), Need.steering_item_id.in_(items)))
+        .order_by(Need.id)
     )
+    for need in rows:
+        for item_id in {need.item_id, need.steering_item_id} - {None}:
+            found.setdefault(item_id, []).append(need)
+    return found
 
 
 # --- full-text search -------------------------------------------------------------------
