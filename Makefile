@@ -89,7 +89,7 @@ bench: setup-dev chromium migrate
 	@command -v wrk >/dev/null 2>&1 || { \
 	  if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
 	    apt-get install -y -qq wrk >/dev/null; fi; }
-	@for script in bench/bench_*.py; do [ -e "$$script" ] || continue; .venv/bin/python "$$script"; done
+	.venv/bin/python bench/report.py  # every bench/bench_*.py, then docs/PERFORMANCE.md
 
 clean:
 	rm -rf $(VENDOR) node_modules .pytest_cache
