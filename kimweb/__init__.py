@@ -14,6 +14,7 @@ from flask_babel import get_locale
 
 from kimweb.config import INSTANCE_DIR, Config
 from kimweb.extensions import babel, compress, csrf, db, htmx_extension, login_manager, migrate
+from kimweb.requests import without_nul_request
 
 # htmx settings: no eval, no inline styles, same-origin only, no history snapshots;
 # 409 and 422 answers carry a form with messages and are swapped like 2xx.
@@ -89,7 +90,8 @@ def _init_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
-    htmx_extension.init_app(app)
+    htmx_extension.init_app(app)  # sets its own request class: ours goes on top of it
+    app.request_class = without_nul_request(app.request_class)
     compress.init_app(app)
     app.before_request(remember_requested_language)
 

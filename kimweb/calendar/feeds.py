@@ -28,6 +28,7 @@ from kimweb.calendar import recurrence, services
 from kimweb.calendar.models import Event, EventException
 from kimweb.extensions import db
 from kimweb.meetings.models import BERLIN, Meeting
+from kimweb.requests import without_nul
 
 PUBLIC_NAME = "Termine – Kommunales Integrationsmanagement Kreis Düren"
 PRIVATE_NAME = "Meine Termine – kimweb"
@@ -480,6 +481,7 @@ def _components(content: bytes) -> tuple[list[Component], ZoneInfo | None]:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:  # older Windows programs
         text = content.decode("cp1252", errors="replace")
+    text = without_nul(text)  # a database refuses NUL characters
     try:
         calendars = Calendar.from_ical(text, multiple=True)
         if not calendars or any(calendar.name != "VCALENDAR" for calendar in calendars):

@@ -30,6 +30,7 @@ from kimweb.directory import services, vocabulary
 from kimweb.directory.models import Contact, Organisation
 from kimweb.directory.search import fold
 from kimweb.extensions import db
+from kimweb.requests import without_nul
 
 # --- vCard 4.0 (RFC 6350) -------------------------------------------------------------
 
@@ -362,7 +363,12 @@ def language_names() -> dict[str, str]:
 
 
 def decode(data: bytes) -> str:
-    """Text of a file as Excel saves it: UTF-8 (BOM or not), UTF-16 or Windows-1252."""
+    """Text of a file as Excel saves it: UTF-8 (BOM or not), UTF-16 or Windows-1252; no
+    NUL characters (a database refuses them)."""
+    return without_nul(_decode(data))
+
+
+def _decode(data: bytes) -> str:
     if data.startswith(codecs.BOM_UTF8):
         return data[len(codecs.BOM_UTF8) :].decode("utf-8", errors="replace")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
