@@ -175,7 +175,7 @@ def test_search_without_javascript(browser, live_server):
     page.fill("#q", "caritas")
     page.locator(".search-filters summary").click()
     page.select_option("#municipality", "Nideggen")
-    page.get_by_role("button", name="Suchen").click()
+    page.get_by_role("button", name="Suchen", exact=True).click()
     expect(page).to_have_url(re.compile(r"q=caritas.*municipality=Nideggen"))
     expect(results(page)).to_contain_text("Caritas")
     context.close()
