@@ -28,6 +28,12 @@ DEFAULT_LANGUAGE = "de"
 SESSION_KEY = "lang"
 
 
+def N_(message: str) -> str:
+    """Mark an English msgid for extraction (``pybabel -k N_``); it is translated where it
+    is shown, in the reader's language."""
+    return message
+
+
 def text_direction(code: str) -> str:
     return "rtl" if code in RTL_LANGUAGES else "ltr"
 

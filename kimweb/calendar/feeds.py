@@ -27,6 +27,7 @@ from kimweb.auth.models import User
 from kimweb.calendar import recurrence, services
 from kimweb.calendar.models import Event, EventException
 from kimweb.extensions import db
+from kimweb.i18n import N_
 from kimweb.meetings.models import BERLIN, Meeting
 from kimweb.requests import without_nul
 
@@ -51,10 +52,6 @@ RULE_FREQS = ("DAILY", "WEEKLY", "MONTHLY", "YEARLY")
 TimeSpan = tuple[date, time | None, date, time | None]  # start date/time, end date/time
 FOLD = re.compile(rb"\r?\n[ \t]")
 
-
-def N_(message: str) -> str:
-    """Mark an English msgid for extraction; it is translated where it is shown."""
-    return message
 
 
 NOT_CALENDAR = N_("This is not a calendar file (.ics).")

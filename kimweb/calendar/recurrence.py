@@ -21,6 +21,8 @@ from babel.dates import format_date, format_skeleton, get_day_names
 from dateutil.rrule import rrule as Rule
 from dateutil.rrule import rrulestr
 
+from kimweb.i18n import N_
+
 BERLIN = ZoneInfo("Europe/Berlin")
 FREQUENCIES = ("none", "daily", "weekly", "monthly_day", "monthly_nth", "yearly")
 NTHS = (1, 2, 3, 4, 5, -1)
@@ -30,10 +32,6 @@ STEPS = {"SECONDLY": 1, "MINUTELY": 60, "HOURLY": 3600, "DAILY": 86400, "WEEKLY"
 MAX_YEARS = 20
 _BYDAY = re.compile(r"([+-]?\d{1,2})?(MO|TU|WE|TH|FR|SA|SU)")
 
-
-def N_(message: str) -> str:
-    """Mark an English msgid for extraction; the form translates it where it is shown."""
-    return message
 
 
 BAD_INTERVAL = N_("Repeat every 1 to 99.")

@@ -24,7 +24,9 @@ from kimweb.directory import services as uploads
 from kimweb.extensions import db
 from kimweb.forms import form_status
 from kimweb.htmx import render_page
+from kimweb.i18n import format_day
 from kimweb.meetings import services as meetings
+from kimweb.routing import as_id
 
 bp = Blueprint("calendar", __name__)
 
@@ -214,8 +216,6 @@ def rule_preview() -> Response:
 
 
 def _location_id(value: str | None) -> int | None:
-    from kimweb.routing import as_id
-
     place_id = as_id(value)
     return place_id if place_id and db.session.get(timetable.Location, place_id) else None
 
@@ -280,15 +280,15 @@ def occurrence(event_id: int, day: str) -> Response:
     action = request.form.get("action")
     if request.method == "POST" and action == "cancel":
         services.cancel_occurrence(event, original)
-        flash(_("The date %(date)s has been cancelled.", date=_day(original)), "success")
+        flash(_("The date %(date)s has been cancelled.", date=format_day(original)), "success")
         return redirect(url_for("calendar.event", event_id=event.id))
     if request.method == "POST" and action == "restore":
         services.restore_occurrence(event, original)
-        flash(_("The date %(date)s takes place as planned.", date=_day(original)), "success")
+        flash(_("The date %(date)s takes place as planned.", date=format_day(original)), "success")
         return redirect(url_for("calendar.event", event_id=event.id))
     if form.validate_on_submit() and form.check_move(original):
         services.change_occurrence(event, original, form.times())
-        flash(_("The date %(date)s has been changed.", date=_day(original)), "success")
+        flash(_("The date %(date)s has been changed.", date=format_day(original)), "success")
         return redirect(url_for("calendar.event", event_id=event.id))
     return render_page(
         "calendar/occurrence.html",
@@ -298,12 +298,6 @@ def occurrence(event_id: int, day: str) -> Response:
         form=form,
         status=form_status(form),
     )
-
-
-def _day(day: date) -> str:
-    from flask_babel import format_date
-
-    return format_date(day, "medium")
 
 
 @bp.get("/calendar/events/<id:event_id>.ics")

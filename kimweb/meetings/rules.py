@@ -14,6 +14,7 @@ from math import gcd
 from dateutil.rrule import rrulestr
 
 from kimweb.consultations.holidays import nrw_holidays
+from kimweb.i18n import N_
 
 MAX_OCCURRENCES = 500
 MAX_LENGTH = 200
@@ -21,10 +22,6 @@ HORIZON = timedelta(days=731)
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 FREQS = ("DAILY", "WEEKLY", "MONTHLY", "YEARLY")
 
-
-def N_(message: str) -> str:
-    """Mark an English msgid for extraction; the UI translates it where it is shown."""
-    return message
 
 
 EMPTY = N_("Describe the rhythm, for example: every 2nd and 4th Tuesday, 10:00-12:00")
